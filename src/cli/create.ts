@@ -1,0 +1,203 @@
+import { randomBytes } from 'node:crypto';
+import { promises as fs, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { defaultDirectory, type Answers } from '../answers.js';
+import { generator } from '../generator.js';
+import { createPlan, type Plan } from '../plan/plan.js';
+import { TemplateError } from '../plan/render.js';
+import { commandsOf, detectPackageManager } from '../pm.js';
+import { defaultStoreId, findStore } from '../stores/index.js';
+import { builtinTemplatesDir, loadTemplateTree } from '../template-loader.js';
+import { inspectTarget, writeFiles, WriteCancelled } from '../writer.js';
+import { Cancelled, exitCodes, UsageError } from './errors.js';
+import type { RawOptions } from './options.js';
+import type { Reporter } from './report.js';
+import { missingFlags, nameProblem, projectNameOf, resolveFlags, storeFor } from './resolve.js';
+import { probe, runStep } from './steps.js';
+import { nextSteps, planSummary, rerunCommand } from './summary.js';
+
+export interface CreateEnv {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  stdinIsTty: boolean;
+}
+
+async function collectAnswers(options: RawOptions, ctx: CreateEnv): Promise<Answers> {
+  const { answers: flags, problems } = resolveFlags(options);
+  if (problems.length) throw new UsageError(problems);
+  const detectedPm = detectPackageManager(ctx.env.npm_config_user_agent);
+  const interactive = !options.yes && ctx.stdinIsTty && !ctx.env.CI;
+
+  if (!interactive) {
+    if (!options.yes) {
+      const missing = missingFlags(flags);
+      if (missing.length) {
+        throw new UsageError([
+          `Not running in a terminal${ctx.env.CI ? ' (CI is set)' : ''}, so nothing can be asked. Missing:`,
+          ...missing.map((m) => `  - ${m}`),
+          'Pass them as flags, or --yes to take the defaults.',
+        ]);
+      }
+    }
+    const directory = flags.directory ?? defaultDirectory;
+    const projectName = projectNameOf(directory, ctx.cwd);
+    const problem = nameProblem(projectName);
+    if (problem) throw new UsageError([problem]);
+    return {
+      directory,
+      projectName,
+      store: storeFor(flags) ?? findStore(defaultStoreId)!,
+      lang: flags.lang ?? 'ts',
+      pm: flags.pm ?? detectedPm,
+      install: flags.install ?? true,
+      git: flags.git ?? true,
+      docker: flags.docker,
+      force: flags.force,
+      template: flags.template,
+    };
+  }
+
+  const { askMissing } = await import('./prompts.js');
+  const asked = await askMissing(flags, ctx.cwd, detectedPm);
+  return { ...asked, docker: flags.docker, force: flags.force, template: flags.template };
+}
+
+function templateTrees(answers: Answers, cwd: string) {
+  const trees = [loadTemplateTree(builtinTemplatesDir, answers.store.id, 'templates')];
+  if (answers.template) {
+    const dir = resolve(cwd, answers.template);
+    let isDir = false;
+    try {
+      isDir = statSync(dir).isDirectory();
+    } catch {
+      // reported below
+    }
+    if (!isDir) throw new UsageError([`--template ${answers.template}: no such folder.`]);
+    trees.push(loadTemplateTree(dir, answers.store.id, answers.template));
+  }
+  return trees;
+}
+
+async function checkTarget(answers: Answers, target: string, interactive: boolean): Promise<void> {
+  const state = await inspectTarget(fs, target);
+  switch (state.kind) {
+    case 'not-a-directory':
+      throw new UsageError([`${answers.directory} exists and is a file, not a folder. Choose another directory.`]);
+    case 'unwritable':
+      throw new UsageError([`Cannot create ${answers.directory}: ${state.path} ${state.reason}.`]);
+    case 'non-empty': {
+      if (answers.force) return;
+      if (interactive) {
+        const { confirmOverwrite } = await import('./prompts.js');
+        if (await confirmOverwrite(answers.directory, state.entries)) return;
+        throw new Cancelled('Cancelled: the directory is not empty and nothing was written.');
+      }
+      throw new UsageError([
+        `${answers.directory} is not empty (${state.entries.slice(0, 5).join(', ')}${state.entries.length > 5 ? ', …' : ''}).`,
+        'Choose an empty or new directory, or pass --force to write into it (colliding files are overwritten, others kept).',
+      ]);
+    }
+    default:
+  }
+}
+
+function printDryRun(reporter: Reporter, plan: Plan, target: string): void {
+  const summary = planSummary(plan);
+  reporter.line(reporter.style('bold', `Dry run: nothing written. Would create ${target}:`));
+  for (const file of summary.files) reporter.line(`  ${file.path} ${reporter.style('dim', `(${file.bytes} B)`)}`);
+  reporter.line(reporter.style('bold', 'Dependencies:'));
+  for (const d of plan.dependencies) reporter.line(`  ${d.name}@${d.version}`);
+  for (const d of plan.devDependencies) reporter.line(`  ${d.name}@${d.version} ${reporter.style('dim', '(dev)')}`);
+  reporter.line(reporter.style('bold', 'Commands:'));
+  for (const command of summary.commands) reporter.line(`  ${command}`);
+  if (summary.commands.length === 0) reporter.line('  (none)');
+}
+
+/** Runs git unless the project already sits inside a repository; commits only with an identity. */
+async function initGit(reporter: Reporter, plan: Plan, target: string): Promise<{ ok: boolean; note?: string }> {
+  if (!plan.git) return { ok: true };
+  if ((await probe('git', ['--version'], target)) === undefined) return { ok: true, note: 'git is not installed: skipped git init.' };
+  if ((await probe('git', ['rev-parse', '--is-inside-work-tree'], target)) === 'true') {
+    return { ok: true, note: 'Inside an existing git repository: skipped git init.' };
+  }
+  const hasIdentity = (await probe('git', ['config', 'user.email'], target)) && (await probe('git', ['config', 'user.name'], target));
+  const commands = hasIdentity ? plan.git : plan.git.slice(0, 2);
+  for (const command of commands) {
+    const result = await runStep(reporter, 'git', command, target);
+    if (!result.ok) return { ok: false, note: result.detail };
+  }
+  return { ok: true, note: hasIdentity ? undefined : 'No git identity is configured: files are staged; make the first commit yourself.' };
+}
+
+export async function create(options: RawOptions, reporter: Reporter, ctx: CreateEnv): Promise<number> {
+  const answers = await collectAnswers(options, ctx);
+  const interactive = !options.yes && ctx.stdinIsTty && !ctx.env.CI;
+  const target = resolve(ctx.cwd, answers.directory);
+  await checkTarget(answers, target, interactive);
+
+  const plan = createPlan({
+    answers,
+    trees: templateTrees(answers, ctx.cwd),
+    sessionSecret: randomBytes(36).toString('base64url'),
+    generator,
+  });
+
+  if (options.dryRun) {
+    printDryRun(reporter, plan, target);
+    reporter.result({ ok: true, dryRun: true, ...planSummary(plan) });
+    return exitCodes.ok;
+  }
+
+  const abort = new AbortController();
+  const onSigint = () => abort.abort();
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  try {
+    try {
+      await writeFiles(fs, target, plan.files, abort.signal);
+    } catch (error) {
+      if (error instanceof WriteCancelled) throw new Cancelled(error.message);
+      reporter.error(`Could not write the project: ${(error as Error).message}. Nothing was left behind.`);
+      reporter.result({ ok: false, exitCode: exitCodes.runtime, error: (error as Error).message });
+      return exitCodes.runtime;
+    }
+    reporter.line(`${reporter.style('green', '✔')} Created ${answers.projectName} in ${target} (${plan.files.size} files, store: ${answers.store.id}, ${answers.lang}).`);
+
+    const pm = commandsOf(answers.pm);
+    let installed = false;
+    if (plan.install) {
+      const result = await runStep(reporter, 'Installing dependencies', plan.install, target);
+      if (abort.signal.aborted) throw new Cancelled(`Cancelled during install. The project is kept in ${target}; finish with: cd ${answers.directory} && ${pm.install}`);
+      if (!result.ok) {
+        reporter.error(`Installing dependencies failed. The project is kept in ${target}.`);
+        if (result.detail) reporter.error(result.detail);
+        reporter.error(`Retry with: cd ${answers.directory} && ${pm.install}`);
+        reporter.result({ ok: false, exitCode: exitCodes.runtime, ...planSummary(plan), failedStep: 'install', retry: `cd ${answers.directory} && ${pm.install}` });
+        return exitCodes.runtime;
+      }
+      installed = true;
+    }
+
+    const git = await initGit(reporter, plan, target);
+    if (git.note && git.ok) reporter.line(git.note);
+    if (!git.ok) {
+      reporter.error(`git failed: ${git.note}. The project is kept in ${target}.`);
+      reporter.result({ ok: false, exitCode: exitCodes.runtime, ...planSummary(plan), failedStep: 'git' });
+      return exitCodes.runtime;
+    }
+
+    const steps = nextSteps(answers, installed, plan.files.has('docker-compose.yml'));
+    reporter.line();
+    reporter.line(reporter.style('bold', 'Next steps:'));
+    for (const step of steps) reporter.line(`  ${step}`);
+    reporter.line();
+    reporter.line(reporter.style('dim', `Same project again: ${rerunCommand(answers)}`));
+    reporter.result({ ok: true, target, installed, nextSteps: steps, ...planSummary(plan) });
+    return exitCodes.ok;
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+  }
+}
+
+export { TemplateError };

@@ -1,0 +1,92 @@
+import { Command, CommanderError, Option } from 'commander';
+import { UsageError } from './errors.js';
+
+/** The flags as typed; undefined means "not given". */
+export interface RawOptions {
+  directory?: string;
+  strategy?: string;
+  store?: string;
+  lang?: string;
+  ts?: boolean;
+  js?: boolean;
+  pm?: string;
+  install?: boolean;
+  git?: boolean;
+  docker?: boolean;
+  yes?: boolean;
+  force?: boolean;
+  dryRun?: boolean;
+  json?: boolean;
+  template?: string;
+}
+
+export type ParsedCommand =
+  | { kind: 'create'; options: RawOptions }
+  | { kind: 'stores'; json: boolean }
+  | { kind: 'info'; text: string };
+
+function program(name: string, version: string): Command {
+  const command = new Command(name)
+    .exitOverride()
+    .configureOutput({ writeOut: () => undefined, writeErr: () => undefined })
+    .allowExcessArguments(false)
+    .version(version, '-v, --version')
+    .helpOption('-h, --help', 'show this help');
+  return command;
+}
+
+export function createCommand(name: string, version: string): Command {
+  return program(name, version)
+    .usage('[directory] [options]\n       create-express-session-app stores [--json]')
+    .description('Scaffold an Express 5 app with sessions stored in memory, a cookie, a cache or a database.')
+    .argument('[directory]', 'where to create the app (default: my-session-app)')
+    .option('--strategy <strategy>', 'memory | cookie | cache | database (alone: that strategy\'s default store)')
+    .option('-s, --store <id>', 'the session store (see `stores`); implies the strategy')
+    .addOption(new Option('--lang <lang>', 'ts | js (default: ts)'))
+    .option('--ts', 'same as --lang ts')
+    .option('--js', 'same as --lang js')
+    .option('--pm <pm>', 'npm | pnpm | yarn | bun (default: the one running this command, else npm)')
+    .option('--install', 'install dependencies (default)')
+    .option('--no-install', 'skip installing dependencies')
+    .option('--git', 'git init and a first commit (default; skipped inside a repository)')
+    .option('--no-git', 'skip git')
+    .option('--docker', 'docker-compose.yml for stores that need a server (default)')
+    .option('--no-docker', 'no docker-compose.yml')
+    .option('-y, --yes', 'take the default for every question no flag answers')
+    .option('--force', 'allow a non-empty directory (colliding files are overwritten, others kept)')
+    .option('--dry-run', 'print the plan and write nothing')
+    .option('--json', 'print one JSON object on stdout; human output goes to stderr')
+    .option('--template <dir>', 'your template folder, layered over the built-ins per file');
+}
+
+const createHelpFooter =
+  '\nExit codes: 0 written, 1 a step failed, 2 usage error, 130 cancelled.\n' +
+  'Without a terminal (or with CI set) nothing is asked: give the directory and --store or\n' +
+  '--strategy, or --yes for the defaults (my-session-app, sqlite, ts, npm, install, git).\n';
+
+function storesCommand(name: string, version: string): Command {
+  return program(`${name} stores`, version)
+    .description('List the session stores')
+    .option('--json', 'print the catalogue as JSON');
+}
+
+/** Parses argv; help and version come back as text to print (exit 0), bad flags as UsageError. */
+export function parseArgs(argv: string[], name: string, version: string): ParsedCommand {
+  const isStores = argv[0] === 'stores';
+  const command = isStores ? storesCommand(name, version) : createCommand(name, version);
+  try {
+    command.parse(isStores ? argv.slice(1) : argv, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.help') {
+        return { kind: 'info', text: command.helpInformation() + (isStores ? '' : createHelpFooter) };
+      }
+      if (error.code === 'commander.version') return { kind: 'info', text: `${version}\n` };
+      throw new UsageError([error.message.replace(/^error: /, '')]);
+    }
+    throw error;
+  }
+  if (isStores) return { kind: 'stores', json: Boolean(command.opts().json) };
+  const options = command.opts<RawOptions>();
+  return { kind: 'create', options: { ...options, directory: command.args[0] } };
+}

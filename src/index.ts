@@ -1,0 +1,50 @@
+import { Cancelled, exitCodes, UsageError } from './cli/errors.js';
+import { parseArgs } from './cli/options.js';
+import { Reporter } from './cli/report.js';
+import { generator } from './generator.js';
+import { TemplateError } from './plan/render.js';
+
+/** The whole CLI; returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const json = argv.includes('--json');
+  const reporter = new Reporter(json);
+  try {
+    const command = parseArgs(argv, generator.name, generator.version);
+    if (command.kind === 'info') {
+      process.stdout.write(command.text);
+      return exitCodes.ok;
+    }
+    if (command.kind === 'stores') {
+      const { listStores } = await import('./cli/stores-list.js');
+      listStores(new Reporter(command.json));
+      return exitCodes.ok;
+    }
+    const { create } = await import('./cli/create.js');
+    return await create(command.options, reporter, {
+      cwd: process.cwd(),
+      env: process.env,
+      stdinIsTty: Boolean(process.stdin.isTTY),
+    });
+  } catch (error) {
+    if (error instanceof UsageError) {
+      reporter.error(error.message);
+      reporter.error('Run with --help for usage. Nothing was written.');
+      reporter.result({ ok: false, exitCode: exitCodes.usage, errors: error.problems });
+      return exitCodes.usage;
+    }
+    if (error instanceof TemplateError) {
+      reporter.error(`Template error: ${error.message}`);
+      reporter.error('Nothing was written.');
+      reporter.result({ ok: false, exitCode: exitCodes.usage, errors: [error.message] });
+      return exitCodes.usage;
+    }
+    if (error instanceof Cancelled) {
+      reporter.error(error.message);
+      reporter.result({ ok: false, exitCode: exitCodes.cancelled, errors: [error.message] });
+      return exitCodes.cancelled;
+    }
+    reporter.error(`Unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    reporter.result({ ok: false, exitCode: exitCodes.runtime, errors: [String(error)] });
+    return exitCodes.runtime;
+  }
+}

@@ -1,0 +1,28 @@
+import type { StoreDescriptor } from './types.js';
+
+export const sqlite: StoreDescriptor = {
+  id: 'sqlite',
+  label: 'SQLite (better-sqlite3)',
+  strategy: 'database',
+  hint: 'a file on disk; persistent with no server (default)',
+  sessionLibrary: 'express-session',
+  dependencies: ['express-session', 'better-sqlite3'],
+  typeDependencies: ['@types/express-session', '@types/better-sqlite3'],
+  env: [
+    {
+      name: 'SQLITE_PATH',
+      value: 'data/sessions.db',
+      example: 'data/sessions.db',
+      description: 'SQLite database file for sessions (its folder is created)',
+    },
+  ],
+  legacy: false,
+  persistent: true,
+  sharedAcrossInstances: false,
+  notes: [
+    'Sessions are rows in a local SQLite file: they survive restarts with no server to run.',
+    'Instances on the same machine can share the file; instances on several machines need a server-backed store.',
+    'The store is a small class in src/sqlite-store (no GPL dependency), pruning expired rows on a timer.',
+    'better-sqlite3 is a native module: installing it compiles from source where no prebuilt binary can be downloaded.',
+  ],
+};

@@ -1,0 +1,92 @@
+import { createFsFromVolume, Volume } from 'memfs';
+import { describe, expect, it } from 'vitest';
+import { inspectTarget, writeFiles, WriteCancelled, type WriterFs } from '../../src/writer.js';
+
+function memory(files: Record<string, string> = {}) {
+  const volume = Volume.fromJSON(files, '/');
+  return { volume, fs: createFsFromVolume(volume).promises as unknown as WriterFs };
+}
+
+const project = new Map<string, string>([
+  ['package.json', '{}'],
+  ['src/app.ts', 'app'],
+  ['src/routes/api.ts', 'api'],
+  ['.gitignore', 'node_modules'],
+]);
+
+describe('inspectTarget', () => {
+  it('tells missing, empty, non-empty and file targets apart', async () => {
+    const { fs } = memory({ '/work/empty/.git/HEAD': 'ref', '/work/full/a.txt': 'a', '/work/file': 'x' });
+    expect(await inspectTarget(fs, '/work/new/deeper')).toEqual({ kind: 'missing' });
+    expect(await inspectTarget(fs, '/work/empty')).toEqual({ kind: 'empty' });
+    expect(await inspectTarget(fs, '/work/full')).toEqual({ kind: 'non-empty', entries: ['a.txt'] });
+    expect(await inspectTarget(fs, '/work/file')).toEqual({ kind: 'not-a-directory' });
+    expect(await inspectTarget(fs, '/work/file/app')).toEqual({ kind: 'unwritable', path: '/work/file', reason: 'is a file, not a folder' });
+  });
+});
+
+describe('writeFiles', () => {
+  it('writes every file, creating folders', async () => {
+    const { fs, volume } = memory({ '/work/.keep': '' });
+    expect(await writeFiles(fs, '/work/app', project)).toEqual({ written: 4 });
+    expect(volume.toJSON()).toEqual({
+      '/work/.keep': '',
+      '/work/app/package.json': '{}',
+      '/work/app/src/app.ts': 'app',
+      '/work/app/src/routes/api.ts': 'api',
+      '/work/app/.gitignore': 'node_modules',
+    });
+  });
+
+  it('keeps files that do not collide and overwrites those that do (--force)', async () => {
+    const { fs, volume } = memory({ '/work/app/README.md': 'mine', '/work/app/package.json': 'old' });
+    await writeFiles(fs, '/work/app', project);
+    expect(volume.toJSON()['/work/app/README.md']).toBe('mine');
+    expect(volume.toJSON()['/work/app/package.json']).toBe('{}');
+  });
+
+  it('removes what it created and restores what it overwrote when a write fails', async () => {
+    const before = { '/work/app/README.md': 'mine', '/work/app/package.json': 'old', '/work/app/src/keep.ts': 'keep' };
+    const { fs, volume } = memory(before);
+    let writes = 0;
+    const failing: WriterFs = {
+      ...fs,
+      writeFile: (async (...args: Parameters<WriterFs['writeFile']>) => {
+        if (++writes === 3) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+        return fs.writeFile(...args);
+      }) as WriterFs['writeFile'],
+    };
+    await expect(writeFiles(failing, '/work/app', project)).rejects.toThrow('ENOSPC');
+    expect(volume.toJSON()).toEqual(before);
+  });
+
+  it('removes the target folder and its parents when it created them', async () => {
+    const { fs, volume } = memory({ '/work/.keep': '' });
+    const failing: WriterFs = { ...fs, writeFile: (async () => Promise.reject(new Error('EIO'))) as WriterFs['writeFile'] };
+    await expect(writeFiles(failing, '/work/a/b/app', project)).rejects.toThrow('EIO');
+    expect(volume.toJSON()).toEqual({ '/work/.keep': '' });
+  });
+
+  it('undoes its work when aborted mid-write (Ctrl-C)', async () => {
+    const before = { '/work/app/notes.txt': 'keep me' };
+    const { fs, volume } = memory(before);
+    const controller = new AbortController();
+    let writes = 0;
+    const interrupted: WriterFs = {
+      ...fs,
+      writeFile: (async (...args: Parameters<WriterFs['writeFile']>) => {
+        await fs.writeFile(...args);
+        if (++writes === 2) controller.abort();
+      }) as WriterFs['writeFile'],
+    };
+    await expect(writeFiles(interrupted, '/work/app', project, controller.signal)).rejects.toBeInstanceOf(WriteCancelled);
+    expect(volume.toJSON()).toEqual(before);
+  });
+
+  it('writes binary contents untouched', async () => {
+    const { fs, volume } = memory();
+    const bytes = Buffer.from([0, 255, 1, 2]);
+    await writeFiles(fs, '/app', new Map([['favicon.ico', bytes]]));
+    expect(Buffer.from(volume.readFileSync('/app/favicon.ico') as Buffer)).toEqual(bytes);
+  });
+});
