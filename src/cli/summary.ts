@@ -16,7 +16,7 @@ export function rerunCommand(answers: Answers): string {
     '--pm', answers.pm,
     answers.install ? '--install' : '--no-install',
     answers.git ? '--git' : '--no-git',
-    answers.docker ? '--docker' : '--no-docker',
+    ...(answers.store.service ? [answers.docker ? '--docker' : '--no-docker'] : []),
     ...(answers.template ? ['--template', answers.template] : []),
     ...(answers.force ? ['--force'] : []),
     '--yes',

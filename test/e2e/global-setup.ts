@@ -1,0 +1,25 @@
+/**
+ * Once per e2e run: pack the repository and install the tarball into a scratch prefix.
+ * Teardown removes the tarball and the scratch directory (keep them with E2E_KEEP=1).
+ */
+import { rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { prepareCli } from './pack.js';
+
+export default async function setup(project: TestProject) {
+  const packed = await prepareCli();
+  project.provide('e2eCli', packed);
+  console.log(
+    `e2e: packed ${packed.tarball} in ${(packed.packMs / 1000).toFixed(1)} s; ` +
+      `installed into ${packed.prefix} in ${(packed.installMs / 1000).toFixed(1)} s`,
+  );
+  return async () => {
+    if (process.env.E2E_KEEP) {
+      console.log(`e2e: E2E_KEEP set: keeping ${packed.scratch} and ${dirname(packed.tarball)}`);
+      return;
+    }
+    await rm(packed.scratch, { recursive: true, force: true });
+    await rm(dirname(packed.tarball), { recursive: true, force: true });
+  };
+}

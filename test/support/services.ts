@@ -1,0 +1,141 @@
+/**
+ * The store servers end-to-end tests talk to: where they are, whether they answer, and a
+ * gate that skips a test locally (with how to start the server) but fails it in CI.
+ *
+ * Addresses come from, in order: the environment (TEST_REDIS_URL, TEST_MEMCACHED_SERVERS,
+ * TEST_POSTGRES_URL, TEST_MYSQL_URL, TEST_MONGODB_URL), then `.e2e-tmp/services.env` that
+ * `scripts/services.sh` writes (it may have had to create a password user), then the
+ * defaults on 127.0.0.1.
+ */
+import { readFileSync } from 'node:fs';
+import { Socket } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { run as runCommand, type RunResult as CommandResult } from './process.js';
+
+export { freePort, startProcess, stop, waitForHttp, run, describeRun, userEnv } from './process.js';
+export type { StartedProcess, RunResult } from './process.js';
+
+export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export type ServiceName = 'redis' | 'memcached' | 'postgres' | 'mysql' | 'mongodb';
+
+/** Services `scripts/services.sh` can start on this machine (MongoDB has no server package here). */
+export const MANAGED_SERVICES: readonly ServiceName[] = ['redis', 'memcached', 'postgres', 'mysql'];
+
+const SPEC: Record<ServiceName, { envKey: string; fallback: string; appEnv: string }> = {
+  redis: { envKey: 'TEST_REDIS_URL', fallback: 'redis://127.0.0.1:6379', appEnv: 'REDIS_URL' },
+  memcached: { envKey: 'TEST_MEMCACHED_SERVERS', fallback: '127.0.0.1:11211', appEnv: 'MEMCACHED_SERVERS' },
+  postgres: {
+    envKey: 'TEST_POSTGRES_URL',
+    fallback: 'postgres://postgres@127.0.0.1:5432/sessions_test',
+    appEnv: 'DATABASE_URL',
+  },
+  mysql: { envKey: 'TEST_MYSQL_URL', fallback: 'mysql://root@127.0.0.1:3306/sessions_test', appEnv: 'DATABASE_URL' },
+  mongodb: { envKey: 'TEST_MONGODB_URL', fallback: 'mongodb://127.0.0.1:27017/sessions_test', appEnv: 'MONGODB_URL' },
+};
+
+function servicesEnvFile(): Record<string, string> {
+  try {
+    const text = readFileSync(join(REPO_ROOT, '.e2e-tmp', 'services.env'), 'utf8');
+    const out: Record<string, string> = {};
+    for (const line of text.split('\n')) {
+      const m = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
+      if (m) out[m[1]!] = m[2]!;
+    }
+    return out;
+  } catch {
+    return {};
+  }
+}
+
+/** The connection string for a service (memcached: `host:port`, as MEMCACHED_SERVERS takes). */
+export function serviceUrl(name: ServiceName): string {
+  const spec = SPEC[name];
+  return process.env[spec.envKey] || servicesEnvFile()[spec.envKey] || spec.fallback;
+}
+
+/** The environment variables a generated app needs to reach this service. */
+export function serviceEnv(name: ServiceName): Record<string, string> {
+  return { [SPEC[name].appEnv]: serviceUrl(name) };
+}
+
+/** host and port of a service, from its URL. */
+export function serviceAddress(name: ServiceName): { host: string; port: number } {
+  const raw = serviceUrl(name);
+  if (name === 'memcached') {
+    const first = raw.split(',')[0]!.trim();
+    const [host, port] = first.split(':');
+    return { host: host || '127.0.0.1', port: Number(port || 11211) };
+  }
+  const url = new URL(raw);
+  const defaults: Record<string, number> = { redis: 6379, postgres: 5432, mysql: 3306, mongodb: 27017 };
+  return { host: url.hostname || '127.0.0.1', port: Number(url.port || defaults[name]) };
+}
+
+/** Whether something accepts a TCP connection on the service's address (short timeout). */
+export function isServiceUp(name: ServiceName, timeoutMs = 1_000): Promise<boolean> {
+  const { host, port } = serviceAddress(name);
+  return new Promise((resolve) => {
+    const socket = new Socket();
+    const done = (up: boolean) => {
+      socket.destroy();
+      resolve(up);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('error', () => done(false));
+    socket.connect(port, host, () => done(true));
+  });
+}
+
+export function startHint(name: ServiceName): string {
+  return MANAGED_SERVICES.includes(name)
+    ? `start it with \`npm run services -- ${name}\` (i.e. \`bash scripts/services.sh ${name}\`)`
+    : `no server for ${name} can be started on this machine; set ${SPEC[name].envKey} to one you have`;
+}
+
+/**
+ * Gate for tests that need a store server. Use at the top level of a test file:
+ *
+ *   const hasRedis = await requireService('redis');
+ *   describe.skipIf(!hasRedis)('redis app', () => { … });
+ *
+ * Up → true. Down in CI (`CI` set) → throws, failing the file: CI must have run
+ * `scripts/services.sh`. Down elsewhere → logs why and how to start it, returns false so the
+ * tests are skipped. A service this machine cannot start (MongoDB) is skipped even in CI.
+ */
+export async function requireService(name: ServiceName): Promise<boolean> {
+  if (await isServiceUp(name)) return true;
+  const { host, port } = serviceAddress(name);
+  const why = `${name} is not reachable at ${host}:${port} (${serviceUrl(name)}): ${startHint(name)}`;
+  if (isCI() && MANAGED_SERVICES.includes(name)) {
+    throw new Error(`[CI] ${why}. In CI this is a failure, not a skip (.ci/run starts all services).`);
+  }
+  console.warn(`skipping tests that need ${name}: ${why}`);
+  return false;
+}
+
+export function isCI(): boolean {
+  const ci = process.env.CI;
+  return ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false';
+}
+
+/**
+ * Stop a managed service for real (`bash scripts/services.sh --stop <name>`), waiting until
+ * it no longer answers. For outage tests: always start it again (`startService`) in a
+ * `finally`, the servers are shared with everything else on the machine.
+ */
+export function stopService(name: ServiceName, timeoutMs = 90_000): Promise<CommandResult> {
+  return runCommand('bash', [join(REPO_ROOT, 'scripts', 'services.sh'), '--stop', name], {
+    cwd: REPO_ROOT,
+    timeoutMs,
+  });
+}
+
+/** Start a managed service (`bash scripts/services.sh <name>`) and wait until it answers. */
+export function startService(name: ServiceName, timeoutMs = 120_000): Promise<CommandResult> {
+  return runCommand('bash', [join(REPO_ROOT, 'scripts', 'services.sh'), name], {
+    cwd: REPO_ROOT,
+    timeoutMs,
+  });
+}

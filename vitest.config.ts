@@ -1,0 +1,34 @@
+import { defineConfig } from 'vitest/config';
+
+// Two projects: `vitest run --project unit` is the fast inner loop; `--project e2e` packs the
+// package, scaffolds real apps from the tarball, installs them and drives them over HTTP.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          environment: 'node',
+          // npm installs (better-sqlite3 compiles from source here: ~2 min) and app boots.
+          testTimeout: 600_000,
+          hookTimeout: 900_000,
+          // One file at a time: files share the packed tarball, npm's cache and the machine's
+          // two cores; installs in parallel only make each other time out.
+          fileParallelism: false,
+          // `npm pack` + install of the tarball happen once per run, here.
+          globalSetup: ['test/e2e/global-setup.ts'],
+          // Fail loudly, never retry: a flaky e2e test is a bug to fix.
+          retry: 0,
+        },
+      },
+    ],
+  },
+});
