@@ -8,7 +8,17 @@ export const versions = {
   'express-session': '1.19.0',
   memorystore: '1.6.8',
   'cookie-session': '2.1.1',
+  'client-sessions': '0.8.0', // legacy: unmaintained upstream since 2020 (MPL-2.0)
+  'iron-session': '8.0.4', // 9 needs Node 22
+  'connect-mongo': '6.0.0',
+  mongodb: '6.22.0', // 7 needs Node 20.19; the apps' engines is >=20.12
   'better-sqlite3': '12.11.1',
+  'connect-redis': '9.0.0', // 10 needs Node 22
+  redis: '6.3.1',
+  'connect-memcached': '3.0.0',
+  'connect-pg-simple': '10.0.0',
+  pg: '8.23.1',
+  mysql2: '3.24.6', // not express-mysql-session: it pins mysql2 3.10.2 (advisories)
 
   vitest: '4.1.12',
   supertest: '7.3.2',
@@ -18,7 +28,12 @@ export const versions = {
   '@types/express': '5.0.6',
   '@types/express-session': '1.19.0',
   '@types/cookie-session': '2.0.49',
+  '@types/client-sessions': '0.8.7',
   '@types/better-sqlite3': '7.6.13',
+  '@types/connect-memcached': '1.0.0',
+  '@types/memcached': '2.2.10',
+  '@types/connect-pg-simple': '7.0.3',
+  '@types/pg': '8.23.1',
   '@types/supertest': '7.2.1',
 } as const;
 

@@ -1,10 +1,17 @@
+import { clientSessions } from './client-sessions.js';
 import { cookie } from './cookie.js';
+import { ironSession } from './iron-session.js';
+import { memcached } from './memcached.js';
 import { memory } from './memory.js';
+import { mongodb } from './mongodb.js';
+import { mysql } from './mysql.js';
+import { postgres } from './postgres.js';
+import { redis } from './redis.js';
 import { sqlite } from './sqlite.js';
 import { strategies, type EnvVar, type Strategy, type StoreDescriptor } from './types.js';
 
 /** The catalogue, in the order prompts and listings show it. Adding a store = one line here. */
-export const stores: readonly StoreDescriptor[] = [memory, cookie, sqlite];
+export const stores: readonly StoreDescriptor[] = [memory, cookie, ironSession, clientSessions, redis, memcached, postgres, mysql, mongodb, sqlite];
 
 /** The store each strategy picks when only the strategy is given. */
 const preferredDefaults: Record<Strategy, string[]> = {

@@ -139,3 +139,14 @@ export function startService(name: ServiceName, timeoutMs = 120_000): Promise<Co
     timeoutMs,
   });
 }
+
+/**
+ * The pid of the process listening on a service's TCP port (from `ss -ltnp`), or undefined.
+ * For hang tests: SIGSTOP it, then ALWAYS SIGCONT it in a `finally`.
+ */
+export async function servicePid(name: ServiceName): Promise<number | undefined> {
+  const { port } = serviceAddress(name);
+  const r = await runCommand('ss', ['-Hltnp', `sport = :${port}`], { cwd: REPO_ROOT, timeoutMs: 10_000 });
+  const m = /pid=(\d+)/.exec(r.stdout);
+  return m ? Number(m[1]) : undefined;
+}

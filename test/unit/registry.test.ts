@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { availableStrategies, defaultStoreId, defaultStoreOf, findStore, stores, strategies } from '../../src/stores/index.js';
 import { versions } from '../../src/versions.js';
@@ -50,5 +50,12 @@ describe('store registry', () => {
       expect(store.service!.port).toBeGreaterThan(0);
       expect(store.service!.healthcheck.length).toBeGreaterThan(0);
     }
+  });
+
+  it('is the catalogue the README documents, row for row', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const rows = [...readme.matchAll(/^\| `([a-z-]+)` \| (memory|cookie|cache|database) \|/gm)].map((m) => [m[1], m[2]]);
+    expect(rows).toEqual(expect.arrayContaining(stores.map((s) => [s.id, s.strategy])));
+    expect(rows).toHaveLength(stores.length);
   });
 });

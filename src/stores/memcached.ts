@@ -1,0 +1,42 @@
+import type { StoreDescriptor } from './types.js';
+
+export const memcached: StoreDescriptor = {
+  id: 'memcached',
+  label: 'Memcached (connect-memcached)',
+  strategy: 'cache',
+  hint: 'shared in-memory cache; evicts sessions under memory pressure; legacy client',
+  sessionLibrary: 'express-session',
+  dependencies: ['express-session', 'connect-memcached'],
+  typeDependencies: ['@types/express-session', '@types/connect-memcached', '@types/memcached'],
+  env: [
+    {
+      name: 'MEMCACHED_SERVERS',
+      value: '127.0.0.1:11211',
+      example: '127.0.0.1:11211',
+      description: 'Memcached servers, comma-separated host:port (sessions are spread over them by key)',
+    },
+    {
+      name: 'MEMCACHED_PREFIX',
+      value: 'sess:',
+      example: 'sess:',
+      description: 'Prefix of the session keys, to share one Memcached with other data or apps',
+    },
+  ],
+  service: {
+    name: 'memcached',
+    image: 'memcached:1.6-alpine',
+    port: 11211,
+    environment: {},
+    healthcheck: ['CMD-SHELL', 'echo version | nc -w 1 127.0.0.1 11211 | grep -q VERSION'],
+  },
+  legacy: true,
+  persistent: false,
+  sharedAcrossInstances: true,
+  notes: [
+    'Sessions are Memcached items that expire on their own: every app instance pointed at the same servers shares them.',
+    'Memcached is a cache: under memory pressure it evicts the least recently used items, live sessions included, which logs those users out.',
+    'Nothing is written to disk: restarting Memcached logs everybody out.',
+    'connect-memcached uses the `memcached` 2.2 client, which is unmaintained; the app tunes its timeouts so an outage answers 503 at once.',
+    'For sessions that must last, prefer redis or a database store.',
+  ],
+};

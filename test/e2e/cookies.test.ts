@@ -1,0 +1,151 @@
+/**
+ * Encrypted-cookie stores (iron-session, client-sessions) × TypeScript and JavaScript: no
+ * server. Scaffold from the packed tarball with a real `npm install`, run the app's own
+ * tests and type check (TS) / `npm run check` (JS), `npm start` and drive the HTTP contract
+ * (contract.ts knows these stores are stateless: no server-side id to regenerate, and a
+ * copied cookie cannot be revoked at logout, which the generated README says).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STATELESS_STORES, driveContract, login, me } from './contract.js';
+import { removeDir, scaffold, tempDir } from './pack.js';
+import {
+  describeRun,
+  freePort,
+  run,
+  startProcess,
+  stop,
+  userEnv,
+  waitForHttp,
+  type StartedProcess,
+} from '../support/process.js';
+
+const STORES = ['iron-session', 'client-sessions'] as const;
+const LANGS = ['ts', 'js'] as const;
+
+const results: string[] = [];
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+afterAll(() => {
+  if (results.length) console.log(`e2e results (cookie stores):\n  ${results.join('\n  ')}`);
+});
+
+async function startApp(app: string, port: number): Promise<{ proc: StartedProcess; baseUrl: string }> {
+  const proc = startProcess('npm', ['start'], {
+    cwd: app,
+    env: userEnv({ PORT: String(port), HOST: '127.0.0.1' }),
+  });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  try {
+    await waitForHttp(`${baseUrl}/health`, 120_000, { proc });
+  } catch (err) {
+    await stop(proc);
+    throw err;
+  }
+  return { proc, baseUrl };
+}
+
+it('contract.ts treats both cookie stores as stateless', () => {
+  for (const store of STORES) expect(STATELESS_STORES.has(store), `STATELESS_STORES includes ${store}`).toBe(true);
+});
+
+for (const store of STORES) {
+  for (const lang of LANGS) {
+    const name = `${store} × ${lang}`;
+    describe(name, () => {
+      let work = '';
+      let app = '';
+      let running: StartedProcess | undefined;
+
+      beforeAll(async () => {
+        work = await tempDir(`${store}-${lang}`);
+        const t = Date.now();
+        const r = await scaffold(['app', '--store', store, '--lang', lang, '--pm', 'npm', '--no-git', '--yes'], {
+          cwd: work,
+          timeoutMs: 600_000,
+        });
+        results.push(`${name}: scaffold + npm install ${seconds(Date.now() - t)}`);
+        expect(r.code, `[${name}] step scaffold: --store ${store} --lang ${lang} with install → exit 0\n${describeRun(r)}`).toBe(0);
+        app = join(work, 'app');
+        expect(existsSync(join(app, 'node_modules')), `[${name}] step scaffold: the CLI installed dependencies\n${describeRun(r)}`).toBe(true);
+      });
+
+      afterAll(async () => {
+        if (running) await stop(running);
+        if (work) await removeDir(work);
+      });
+
+      it('needs no server, and its README says a copied cookie cannot be revoked', () => {
+        expect(existsSync(join(app, 'docker-compose.yml')), `[${name}] a cookie store needs no docker-compose.yml`).toBe(false);
+        const readme = readFileSync(join(app, 'README.md'), 'utf8');
+        expect(readme, `[${name}] README explains that logout cannot revoke a copied cookie`).toMatch(/revo[ck]|copied|copy of the cookie/i);
+      });
+
+      it('passes its own `npm test`', async () => {
+        const t = Date.now();
+        const r = await run('npm', ['test'], { cwd: app, env: userEnv(), timeoutMs: 300_000 });
+        results.push(`${name}: own suite ${r.code === 0 ? 'ok' : 'FAIL'} in ${seconds(Date.now() - t)}`);
+        expect(r.code, `[${name}] step own suite: the generated app's \`npm test\` passes\n${describeRun(r)}`).toBe(0);
+      });
+
+      if (lang === 'ts') {
+        it('type-checks with `npm run typecheck`', async () => {
+          const r = await run('npm', ['run', 'typecheck'], { cwd: app, env: userEnv(), timeoutMs: 300_000 });
+          results.push(`${name}: typecheck ${r.code === 0 ? 'ok' : 'FAIL'}`);
+          expect(r.code, `[${name}] step typecheck: tsc finds no errors\n${describeRun(r)}`).toBe(0);
+        });
+      } else {
+        it('passes `npm run check` (node --check of every file)', async () => {
+          const r = await run('npm', ['run', 'check'], { cwd: app, env: userEnv(), timeoutMs: 120_000 });
+          results.push(`${name}: npm run check ${r.code === 0 ? 'ok' : 'FAIL'}`);
+          expect(r.code, `[${name}] step npm run check\n${describeRun(r)}`).toBe(0);
+        });
+      }
+
+      it('`npm start` serves the HTTP contract', async () => {
+        const port = await freePort();
+        const t = Date.now();
+        const { proc, baseUrl } = await startApp(app, port);
+        running = proc;
+        results.push(`${name}: npm start → /health 200 in ${seconds(Date.now() - t)}`);
+        try {
+          const result = await driveContract(baseUrl, store);
+          for (const s of result.skipped) console.log(`contract (${name}): not checked: ${s}`);
+          results.push(`${name}: contract ok (cookie ${result.cookieName})`);
+        } catch (err) {
+          results.push(`${name}: contract FAIL`);
+          (err as Error).message = `[${name}] step contract: ${(err as Error).message}\n--- app output:\n${proc.output().slice(-4_000)}`;
+          throw err;
+        } finally {
+          const exit = await stop(proc);
+          running = undefined;
+          expect(exit.killed, `[${name}] graceful shutdown: SIGTERM stops the app within 5 s\n--- app output:\n${proc.output().slice(-4_000)}`).toBe(
+            false,
+          );
+        }
+      });
+
+      it('a session survives an app restart (same SESSION_SECRET from .env)', async () => {
+        const port = await freePort();
+        const first = await startApp(app, port);
+        running = first.proc;
+        const user = `restart-${lang}`;
+        const jar = await login(first.baseUrl, user);
+        await stop(first.proc);
+        running = undefined;
+        const second = await startApp(app, port);
+        running = second.proc;
+        try {
+          const r = await me(second.baseUrl, jar);
+          expect(r.status, `[${name}] step restart: the cookie from before the restart still authenticates\n  got: ${r.status} ${r.text}`).toBe(200);
+          expect(r.json, `[${name}] step restart: the same user`).toEqual({ user: { name: user } });
+          results.push(`${name}: restart ok`);
+        } finally {
+          await stop(second.proc);
+          running = undefined;
+        }
+      });
+    });
+  }
+}
