@@ -2,7 +2,7 @@ import { Cancelled, exitCodes, UsageError } from './cli/errors.js';
 import { parseArgs } from './cli/options.js';
 import { Reporter } from './cli/report.js';
 import { generator } from './generator.js';
-import { TemplateError } from './plan/render.js';
+import { TemplateError } from './plan/template-error.js';
 
 /** The whole CLI; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -18,6 +18,10 @@ export async function main(argv: string[]): Promise<number> {
       const { listStores } = await import('./cli/stores-list.js');
       listStores(new Reporter(command.json));
       return exitCodes.ok;
+    }
+    if (command.kind === 'eject') {
+      const { eject } = await import('./cli/eject.js');
+      return await eject(command.options, reporter, { cwd: process.cwd() });
     }
     const { create } = await import('./cli/create.js');
     return await create(command.options, reporter, {

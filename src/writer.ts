@@ -53,6 +53,33 @@ async function writable(fs: WriterFs, path: string, ok: TargetState): Promise<Ta
   }
 }
 
+/** A path inside the target that is a symbolic link: writing through it could land outside. */
+export class UnsafePath extends Error {
+  constructor(readonly path: string) {
+    super(`${path} is a symbolic link: refusing to write through it (it could lead outside the target directory)`);
+    this.name = 'UnsafePath';
+  }
+}
+
+/**
+ * Refuses a file whose path below `target` goes through (or is) a symbolic link, so that
+ * nothing is ever written outside the target. The target itself may be a link.
+ */
+async function assertNoLinks(fs: WriterFs, target: string, relativePath: string, checked: Set<string>): Promise<void> {
+  let current = target;
+  for (const part of relativePath.split('/')) {
+    current = join(current, part);
+    if (checked.has(current)) continue;
+    try {
+      if ((await fs.lstat(current)).isSymbolicLink()) throw new UnsafePath(current);
+    } catch (error) {
+      if (isMissing(error)) return; // nothing there yet: everything below is created by us
+      throw error;
+    }
+    checked.add(current);
+  }
+}
+
 export class WriteCancelled extends Error {
   constructor() {
     super('Cancelled while writing; everything this run created was removed.');
@@ -101,7 +128,8 @@ async function undo(fs: WriterFs, journal: Journal): Promise<void> {
 }
 
 /**
- * Writes `files` (relative POSIX paths) under `target`. On any failure, or when `signal` aborts
+ * Writes `files` (relative POSIX paths) under `target`; refuses (UnsafePath, nothing written) a
+ * path through a symbolic link below the target. On any failure, or when `signal` aborts
  * between two files, it undoes its own work and rethrows (WriteCancelled for an abort).
  */
 export async function writeFiles(
@@ -111,6 +139,9 @@ export async function writeFiles(
   signal?: AbortSignal,
 ): Promise<{ written: number }> {
   const journal: Journal = { createdDirs: [], createdFiles: [], overwritten: new Map() };
+  // Checked before anything is written, so a refusal leaves no trace.
+  const checked = new Set<string>();
+  for (const relative of files.keys()) await assertNoLinks(fs, target, relative, checked);
   try {
     await ensureDir(fs, target, journal);
     for (const [relative, content] of files) {

@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { promises as fs, statSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import { resolve } from 'node:path';
 import { defaultDirectory, type Answers } from '../answers.js';
 import { generator } from '../generator.js';
 import { createPlan, type Plan } from '../plan/plan.js';
-import { TemplateError } from '../plan/render.js';
 import { commandsOf, detectPackageManager } from '../pm.js';
 import { defaultStoreId, findStore } from '../stores/index.js';
-import { builtinTemplatesDir, loadTemplateTree } from '../template-loader.js';
-import { inspectTarget, writeFiles, WriteCancelled } from '../writer.js';
+import { stampWarning } from '../stamp.js';
+import { builtinTemplatesDir, loadTemplateTree, TemplateFolderError } from '../template-loader.js';
+import { inspectTarget, UnsafePath, writeFiles, WriteCancelled } from '../writer.js';
 import { Cancelled, exitCodes, UsageError } from './errors.js';
 import type { RawOptions } from './options.js';
 import type { Reporter } from './report.js';
@@ -62,18 +62,25 @@ async function collectAnswers(options: RawOptions, ctx: CreateEnv): Promise<Answ
   return { ...asked, docker: flags.docker, force: flags.force, template: flags.template };
 }
 
-function templateTrees(answers: Answers, cwd: string) {
+/** The built-in tree, then the user's `--template` folder (a usage error when it can't be read). */
+function templateTrees(answers: Answers, cwd: string, reporter: Reporter) {
   const trees = [loadTemplateTree(builtinTemplatesDir, answers.store.id, 'templates')];
   if (answers.template) {
     const dir = resolve(cwd, answers.template);
-    let isDir = false;
+    const label = answers.template.replace(/[\\/]+$/, '');
+    let tree;
     try {
-      isDir = statSync(dir).isDirectory();
-    } catch {
-      // reported below
+      tree = loadTemplateTree(dir, answers.store.id, label);
+    } catch (error) {
+      if (error instanceof TemplateFolderError) throw new UsageError([`--template ${error.message}`]);
+      throw error;
     }
-    if (!isDir) throw new UsageError([`--template ${answers.template}: no such folder.`]);
-    trees.push(loadTemplateTree(dir, answers.store.id, answers.template));
+    const warning = stampWarning(dir, label, generator.version);
+    if (warning) reporter.warning(warning);
+    if (tree.size === 0) {
+      reporter.warning(`${label} holds no base/, partials/ or stores/${answers.store.id}/ files: only the built-in templates are used.`);
+    }
+    trees.push(tree);
   }
   return trees;
 }
@@ -137,10 +144,11 @@ export async function create(options: RawOptions, reporter: Reporter, ctx: Creat
 
   const plan = createPlan({
     answers,
-    trees: templateTrees(answers, ctx.cwd),
+    trees: templateTrees(answers, ctx.cwd, reporter),
     sessionSecret: randomBytes(36).toString('base64url'),
     generator,
   });
+  for (const warning of plan.warnings) reporter.warning(warning);
 
   if (options.dryRun) {
     printDryRun(reporter, plan, target);
@@ -157,6 +165,7 @@ export async function create(options: RawOptions, reporter: Reporter, ctx: Creat
       await writeFiles(fs, target, plan.files, abort.signal);
     } catch (error) {
       if (error instanceof WriteCancelled) throw new Cancelled(error.message);
+      if (error instanceof UnsafePath) throw new UsageError([`${error.message}.`]);
       reporter.error(`Could not write the project: ${(error as Error).message}. Nothing was left behind.`);
       reporter.result({ ok: false, exitCode: exitCodes.runtime, error: (error as Error).message });
       return exitCodes.runtime;
@@ -199,5 +208,3 @@ export async function create(options: RawOptions, reporter: Reporter, ctx: Creat
     process.off('SIGTERM', onSigint);
   }
 }
-
-export { TemplateError };

@@ -20,9 +20,17 @@ export interface RawOptions {
   template?: string;
 }
 
+export interface EjectOptions {
+  directory: string;
+  store?: string;
+  force: boolean;
+  json: boolean;
+}
+
 export type ParsedCommand =
   | { kind: 'create'; options: RawOptions }
   | { kind: 'stores'; json: boolean }
+  | { kind: 'eject'; options: EjectOptions }
   | { kind: 'info'; text: string };
 
 function program(name: string, version: string): Command {
@@ -37,7 +45,11 @@ function program(name: string, version: string): Command {
 
 export function createCommand(name: string, version: string): Command {
   return program(name, version)
-    .usage('[directory] [options]\n       create-express-session-app stores [--json]')
+    .usage(
+      '[directory] [options]\n' +
+        '       create-express-session-app stores [--json]\n' +
+        '       create-express-session-app eject <dir> [--store id] [--force]',
+    )
     .description('Scaffold an Express 5 app with sessions stored in memory, a cookie, a cache or a database.')
     .argument('[directory]', 'where to create the app (default: my-session-app)')
     .option('--strategy <strategy>', 'memory | cookie | cache | database (alone: that strategy\'s default store)')
@@ -56,7 +68,7 @@ export function createCommand(name: string, version: string): Command {
     .option('--force', 'allow a non-empty directory (colliding files are overwritten, others kept)')
     .option('--dry-run', 'print the plan and write nothing')
     .option('--json', 'print one JSON object on stdout; human output goes to stderr')
-    .option('--template <dir>', 'your template folder, layered over the built-ins per file');
+    .option('--template <dir>', 'your template folder, layered over the built-ins per file (start one with `eject`)');
 }
 
 const createHelpFooter =
@@ -70,23 +82,43 @@ function storesCommand(name: string, version: string): Command {
     .option('--json', 'print the catalogue as JSON');
 }
 
+function ejectCommand(name: string, version: string): Command {
+  return program(`${name} eject`, version)
+    .usage('<dir> [--store id] [--force]')
+    .description(
+      'Copy the built-in templates into <dir> as a starting point for --template <dir>:\n' +
+        'all of them, or only what one store uses (base/, partials/, stores/<id>/).\n' +
+        'Keep only the files you change: the others then follow the built-ins on upgrade.',
+    )
+    .argument('<dir>', 'the folder to copy the templates into')
+    .option('-s, --store <id>', 'copy only the templates this store uses')
+    .option('--force', 'overwrite files that are already there (others are kept)')
+    .option('--json', 'print one JSON object on stdout; human output goes to stderr');
+}
+
+const subcommands: Record<string, (name: string, version: string) => Command> = { stores: storesCommand, eject: ejectCommand };
+
 /** Parses argv; help and version come back as text to print (exit 0), bad flags as UsageError. */
 export function parseArgs(argv: string[], name: string, version: string): ParsedCommand {
-  const isStores = argv[0] === 'stores';
-  const command = isStores ? storesCommand(name, version) : createCommand(name, version);
+  const sub = Object.hasOwn(subcommands, argv[0] ?? '') ? argv[0]! : undefined;
+  const command = sub ? subcommands[sub]!(name, version) : createCommand(name, version);
   try {
-    command.parse(isStores ? argv.slice(1) : argv, { from: 'user' });
+    command.parse(sub ? argv.slice(1) : argv, { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.help') {
-        return { kind: 'info', text: command.helpInformation() + (isStores ? '' : createHelpFooter) };
+        return { kind: 'info', text: command.helpInformation() + (sub ? '' : createHelpFooter) };
       }
       if (error.code === 'commander.version') return { kind: 'info', text: `${version}\n` };
       throw new UsageError([error.message.replace(/^error: /, '')]);
     }
     throw error;
   }
-  if (isStores) return { kind: 'stores', json: Boolean(command.opts().json) };
+  if (sub === 'stores') return { kind: 'stores', json: Boolean(command.opts().json) };
+  if (sub === 'eject') {
+    const opts = command.opts<{ store?: string; force?: boolean; json?: boolean }>();
+    return { kind: 'eject', options: { directory: command.args[0]!, store: opts.store, force: Boolean(opts.force), json: Boolean(opts.json) } };
+  }
   const options = command.opts<RawOptions>();
   return { kind: 'create', options: { ...options, directory: command.args[0] } };
 }

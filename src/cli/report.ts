@@ -35,6 +35,13 @@ export class Reporter {
     this.line(this.style('yellow', `! ${text}`));
   }
 
+  /** Warnings that are not errors, on stderr (stdout stays for results). */
+  warning(text: string): void {
+    const stream = process.stderr as Writable & { isTTY?: boolean };
+    const styled = stream.isTTY && !('NO_COLOR' in process.env) ? `\u001b[33mWarning: ${text}\u001b[39m` : `Warning: ${text}`;
+    process.stderr.write(`${styled}\n`);
+  }
+
   /** Errors always go to stderr. */
   error(text: string): void {
     const stream = process.stderr as Writable & { isTTY?: boolean };

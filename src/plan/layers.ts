@@ -7,6 +7,11 @@ export interface LayeredTemplates {
   files: Map<string, TemplateSource>;
   /** Partial name → its text, the last layer winning. */
   partials: Map<string, TemplateSource>;
+  /**
+   * Notes for the user: a file of a later tree (theirs) under `base/` or `partials/` that a
+   * store layer of an earlier tree (the built-ins) replaces for this store, so it is not used.
+   */
+  shadowed: string[];
 }
 
 /** Where a template file lands in the generated project. */
@@ -25,25 +30,60 @@ function partialName(path: string): string {
   return path.replace(/\.hbs$/, '');
 }
 
+type Layer = { root: string; target: 'files' | 'partials' };
+
 /**
- * Stacks the layers of every tree, per file and per partial:
- * base → stores/<id> in each tree, trees in the order given (built-ins first, the user's last).
+ * Stacks the trees, per file and per partial. A later tree (the user's `--template`) replaces
+ * an earlier one's file of the same relative path, then the layers apply in order:
+ * `base/` → `stores/<id>/files/` for files, `partials/` → `stores/<id>/partials/` for
+ * partials. So a user's `partials/x.hbs` replaces the built-in default of slot `x` (a store
+ * that fills the slot still wins), and a user's `stores/<id>/partials/x.hbs` replaces that
+ * store's text. Within one layer, a later tree also wins when two names map to the same
+ * output path (`style.css` and `style.css.hbs`).
  */
 export function layerTemplates(trees: TemplateTree[], storeId: string, lang: Language): LayeredTemplates {
-  const files = new Map<string, TemplateSource>();
-  const partials = new Map<string, TemplateSource>();
-  const fileRoots = ['base/', `stores/${storeId}/files/`];
-  const partialRoots = ['partials/', `stores/${storeId}/partials/`];
+  const out = { files: new Map<string, TemplateSource>(), partials: new Map<string, TemplateSource>() };
+  const layers: Layer[] = [
+    { root: 'base/', target: 'files' },
+    { root: `stores/${storeId}/files/`, target: 'files' },
+    { root: 'partials/', target: 'partials' },
+    { root: `stores/${storeId}/partials/`, target: 'partials' },
+  ];
+  /** Per key: the tree the winner came from, and every (tree, path) that had the key. */
+  const winners = new Map<string, Origin>();
+  const seen = new Map<string, Origin[]>();
 
-  for (const tree of trees) {
-    for (const [root, target, keyOf] of [
-      ...fileRoots.map((root) => [root, files, (rel: string) => outputPath(rel, lang)] as const),
-      ...partialRoots.map((root) => [root, partials, partialName] as const),
-    ]) {
+  layers.forEach(({ root, target }, layer) => {
+    trees.forEach((tree, index) => {
       for (const [path, source] of [...tree].sort(([a], [b]) => a.localeCompare(b))) {
-        if (path.startsWith(root)) target.set(keyOf(path.slice(root.length)), source);
+        if (!path.startsWith(root)) continue;
+        const rel = path.slice(root.length);
+        const key = target === 'files' ? outputPath(rel, lang) : partialName(rel);
+        const origin = { tree: index, layer, path, source };
+        out[target].set(key, source);
+        winners.set(`${target}:${key}`, origin);
+        seen.set(`${target}:${key}`, [...(seen.get(`${target}:${key}`) ?? []), origin]);
       }
+    });
+  });
+
+  const shadowed: string[] = [];
+  for (const [key, winner] of winners) {
+    const lost = seen.get(key)!.filter((o) => o.tree > winner.tree && o.layer < winner.layer);
+    for (const theirs of lost) {
+      const prefix = theirs.source.origin.slice(0, theirs.source.origin.length - theirs.path.length);
+      shadowed.push(
+        `${theirs.source.origin} is not used with store ${storeId}: ${winner.source.origin} replaces it. ` +
+          `To change it for this store, edit a copy at ${prefix}${winner.path}.`,
+      );
     }
   }
-  return { files, partials };
+  return { ...out, shadowed };
+}
+
+interface Origin {
+  tree: number;
+  layer: number;
+  path: string;
+  source: TemplateSource;
 }

@@ -3,8 +3,9 @@ import type { Answers } from '../answers.js';
 import { commandsOf } from '../pm.js';
 import { dependenciesOf, renderContext, type Dependency, type GeneratorInfo } from './context.js';
 import { layerTemplates } from './layers.js';
-import { renderTemplates, TemplateError } from './render.js';
-import type { TemplateTree } from './templates.js';
+import { renderTemplates } from './render.js';
+import { TemplateError } from './template-error.js';
+import type { TemplateSource, TemplateTree } from './templates.js';
 
 export interface Command {
   command: string;
@@ -15,8 +16,11 @@ export interface Plan {
   answers: Answers;
   /** Output path (relative, POSIX) → contents. */
   files: Map<string, string | Buffer>;
+  /** As the rendered package.json lists them (so a user's template can add some). */
   dependencies: Dependency[];
   devDependencies: Dependency[];
+  /** For the user (stderr), e.g. a file of theirs that a store's file replaces. */
+  warnings: string[];
   install: Command | null;
   /** Run in order; skipped at run time when the target is inside an existing repository. */
   git: Command[] | null;
@@ -37,14 +41,58 @@ function assertInsideTarget(path: string, origin: string): void {
   }
 }
 
-function assertValidPackageJson(files: Map<string, string | Buffer>, origin: string): void {
-  const text = files.get('package.json');
-  if (text === undefined) return;
+/** Where a JSON.parse error points: "… at position 42" (Node 20), "(line 3 column 5)" (Node 22). */
+function jsonErrorLine(message: string, text: string): number | undefined {
+  const line = /line (\d+)/.exec(message);
+  if (line) return Number(line[1]);
+  const position = /position (\d+)/.exec(message);
+  if (position) return text.slice(0, Number(position[1])).split('\n').length;
+  return /end of JSON input/.test(message) ? text.trimEnd().split('\n').length : undefined;
+}
+
+/** The origins of the partials a template includes by name (`{{> name}}`), for error messages. */
+function includedPartials(source: TemplateSource | undefined, partials: Map<string, TemplateSource>): string[] {
+  if (!source) return [];
+  const names = [...source.content.toString('utf8').matchAll(/\{\{~?#?>\s*([\w-]+)/g)].map((m) => m[1]!);
+  return [...new Set(names)].flatMap((name) => partials.get(name)?.origin ?? []);
+}
+
+/** The rendered package.json, parsed; undefined when a template dropped it. */
+function parsePackageJson(files: Map<string, string | Buffer>, origin: string, includes: string[]): Record<string, unknown> | undefined {
+  const raw = files.get('package.json');
+  if (raw === undefined) return undefined;
+  const text = raw.toString();
   try {
-    JSON.parse(text.toString());
+    const parsed: unknown = JSON.parse(text);
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      throw new TemplateError(origin, undefined, 'renders a package.json that is not a JSON object');
+    }
+    return parsed as Record<string, unknown>;
   } catch (error) {
-    throw new TemplateError(origin, undefined, `renders package.json that is not valid JSON (${(error as Error).message})`);
+    if (error instanceof TemplateError) throw error;
+    const reason = (error as Error).message.replace(/ \(line \d+ column \d+\)$/, '').replace(/ in JSON at position \d+$/, '');
+    const line = jsonErrorLine((error as Error).message, text);
+    const lines = text.split('\n');
+    // JSON.parse notices a missing comma at the next token: show that line and the one before.
+    const shown = line
+      ? `; around line ${line} of the rendered package.json: ${lines
+          .slice(Math.max(0, line - 2), line)
+          .map((l) => JSON.stringify(l.trim()))
+          .join(' then ')}`
+      : '';
+    const included = includes.length ? `; it includes ${includes.join(', ')}` : '';
+    throw new TemplateError(origin, undefined, `renders package.json that is not valid JSON (${reason}${shown})${included}`);
   }
+}
+
+function dependenciesIn(packageJson: Record<string, unknown>) {
+  const list = (field: unknown): Dependency[] =>
+    field && typeof field === 'object'
+      ? Object.entries(field as Record<string, unknown>)
+          .map(([name, version]) => ({ name, version: String(version) }))
+          .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      : [];
+  return { dependencies: list(packageJson.dependencies), devDependencies: list(packageJson.devDependencies) };
 }
 
 /** Answers → files, dependencies and commands, all in memory. Throws TemplateError. */
@@ -52,14 +100,16 @@ export function createPlan({ answers, trees, sessionSecret, generator }: PlanInp
   const layered = layerTemplates(trees, answers.store.id, answers.lang);
   for (const [path, source] of layered.files) assertInsideTarget(path, source.origin);
   const files = renderTemplates(layered, renderContext(answers, sessionSecret, generator));
-  assertValidPackageJson(files, layered.files.get('package.json')?.origin ?? 'package.json');
+  const packageSource = layered.files.get('package.json');
+  const packageJson = parsePackageJson(files, packageSource?.origin ?? 'package.json', includedPartials(packageSource, layered.partials));
 
   const pm = commandsOf(answers.pm);
   const [installCommand, ...installArgs] = pm.install.split(' ');
   return {
     answers,
     files,
-    ...dependenciesOf(answers),
+    ...(packageJson ? dependenciesIn(packageJson) : dependenciesOf(answers)),
+    warnings: layered.shadowed,
     install: answers.install ? { command: installCommand!, args: installArgs } : null,
     git: answers.git
       ? [

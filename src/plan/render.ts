@@ -1,18 +1,9 @@
 import Handlebars from 'handlebars';
 import { isTemplate, type TemplateSource } from './templates.js';
 import type { LayeredTemplates } from './layers.js';
+import { TemplateError } from './template-error.js';
 
-/** A template that could not be rendered, with the file and line at fault. */
-export class TemplateError extends Error {
-  constructor(
-    readonly origin: string,
-    readonly line: number | undefined,
-    readonly reason: string,
-  ) {
-    super(`${origin}${line ? `:${line}` : ''}: ${reason}`);
-    this.name = 'TemplateError';
-  }
-}
+export { TemplateError };
 
 /** Handlebars reports positions as "Parse error on line 3:" or "… - 3:12". */
 function lineOf(message: string): number | undefined {
@@ -20,20 +11,42 @@ function lineOf(message: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
+/** Handlebars' parse errors quote the source and list tokens; say it in words instead. */
+function parseReason(message: string): string | undefined {
+  const match = /^Parse error on line \d+:\n(.*)\n-*\^\n.*got '([^']+)'/s.exec(message);
+  if (!match) return undefined;
+  const [, excerpt, got] = match;
+  if (got === 'EOF') return 'syntax error: the file ends inside a block (a {{#…}} with no {{/…}} to close it)';
+  return `syntax error near ${JSON.stringify(excerpt!.trim())} (unexpected ${got})`;
+}
+
 function reasonOf(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return message
-    .replace(/ in \[object Object\]/, '')
-    .replace(/ - \d+:\d+$/, '')
-    .replace(/ not defined$/, ' is not a known variable or helper')
-    .replace(/\n+/g, ' ')
-    .trim();
+  return (
+    parseReason(message) ??
+    message
+      .replace(/ in \[object Object\]/, '')
+      .replace(/ - \d+:\d+$/, '')
+      .replace(/ not defined$/, ' is not a known variable or helper')
+      .replace(/^The partial (\S+) could not be found$/, '"$1" is not a known partial (add it as partials/$1.hbs)')
+      .replace(/\n+/g, ' ')
+      .trim()
+  );
+}
+
+/** Handlebars gives no position for a missing partial: find where the file includes it. */
+function partialLine(message: string, text: string): number | undefined {
+  const name = /^The partial (\S+) could not be found/.exec(message)?.[1];
+  if (!name) return undefined;
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const index = text.search(new RegExp(`\\{\\{~?#?>\\s*${escaped}(?![\\w-])`));
+  return index < 0 ? undefined : text.slice(0, index).split('\n').length;
 }
 
 function asTemplateError(error: unknown, source: TemplateSource): TemplateError {
   if (error instanceof TemplateError) return error;
   const message = error instanceof Error ? error.message : String(error);
-  return new TemplateError(source.origin, lineOf(message), reasonOf(error));
+  return new TemplateError(source.origin, lineOf(message) ?? partialLine(message, source.content.toString('utf8')), reasonOf(error));
 }
 
 type Engine = ReturnType<typeof Handlebars.create>;
@@ -69,8 +82,9 @@ function compile(engine: Engine, source: TemplateSource) {
 }
 
 /**
- * Renders every file in memory. A template that renders to white space only is left out,
- * which is how language- and store-specific files drop away. Throws TemplateError.
+ * Renders every file in memory. A file that renders to white space only (or a raw file that
+ * holds nothing else) is left out: that is how language- and store-specific files drop away,
+ * and how a user's template drops a built-in file. Throws TemplateError.
  */
 export function renderTemplates(templates: LayeredTemplates, context: Record<string, unknown> & { isTs: boolean }): Map<string, string | Buffer> {
   const engine = createEngine(context.isTs);
@@ -81,7 +95,8 @@ export function renderTemplates(templates: LayeredTemplates, context: Record<str
   const output = new Map<string, string | Buffer>();
   for (const [path, source] of [...templates.files].sort(([a], [b]) => a.localeCompare(b))) {
     if (!isTemplate(source.origin)) {
-      output.set(path, source.content);
+      // A raw file follows the same rule: an empty one (a user's) drops the built-in file.
+      if (source.content.toString('utf8').trim() !== '') output.set(path, source.content);
       continue;
     }
     const text = compile(engine, source)(context);
