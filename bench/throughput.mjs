@@ -1,0 +1,214 @@
+#!/usr/bin/env node
+// Requests/s of the generated app against a minimal Express 5 + express-session app with the
+// same store and the same installed versions: `npm run bench:throughput [-- --duration 10
+// --connections 50 --rounds 2 --stores memory,sqlite,redis,postgres --fresh]`.
+//
+// Per store: the generated app (TypeScript, installed, built) is cached under
+// .e2e-tmp/bench/apps/<store> (the first run installs; sqlite compiles better-sqlite3, ~2 min;
+// --fresh scaffolds again). Both servers run with NODE_ENV=production, a 40-character
+// SESSION_SECRET and trust proxy 1. One session cookie is obtained per server with
+// `X-Forwarded-Proto: https` (production cookies are __Host- and Secure) and sent back with
+// every request of the load (`GET /api/session`, which reads and writes the session) by
+// autocannon at 50 connections. Ours and the baseline alternate, each warmed up first.
+// Needs Redis and PostgreSQL: URLs from .e2e-tmp/services.env (TEST_REDIS_URL,
+// TEST_POSTGRES_URL) or REDIS_URL / DATABASE_URL; a store whose server is down is skipped.
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import autocannon from 'autocannon';
+import { BENCH_TMP, REPO_ROOT, flags, load, median, must, run, table, userEnv } from './lib.mjs';
+import { freePort, spawnServer, stopServer, waitFor } from './server.mjs';
+
+const opts = flags(process.argv.slice(2), {
+  duration: 10,
+  warmup: 3,
+  connections: 50,
+  rounds: 2,
+  stores: 'memory,sqlite,redis,postgres',
+  fresh: false,
+  build: true,
+  json: false,
+});
+
+function servicesEnv() {
+  const file = join(REPO_ROOT, '.e2e-tmp', 'services.env');
+  const env = {};
+  if (existsSync(file)) {
+    for (const line of readFileSync(file, 'utf8').split('\n')) {
+      const m = /^([A-Z_]+)=(.*)$/.exec(line.trim());
+      if (m) env[m[1]] = m[2];
+    }
+  }
+  return env;
+}
+const services = servicesEnv();
+const redisUrl = process.env.REDIS_URL ?? services.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const postgresUrl = process.env.DATABASE_URL ?? (await benchDatabase(services.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/sessions_test'));
+
+/** A database of its own (sessions_bench) beside the test one, so tests that empty tables don't interfere. */
+async function benchDatabase(testUrl) {
+  const url = new URL(testUrl);
+  const admin = new URL(testUrl);
+  admin.pathname = '/postgres';
+  const r = await run('psql', [admin.href, '-tAc', 'CREATE DATABASE sessions_bench'], { timeoutMs: 10_000 });
+  if (r.code === 0 || /already exists/.test(r.stderr)) {
+    url.pathname = '/sessions_bench';
+    return url.href;
+  }
+  return testUrl; // no psql or no right to create: share the test database (tables differ)
+}
+
+/** Scaffold (with install) and build the generated app for a store, reusing the cache. */
+async function generatedApp(store) {
+  const dir = join(BENCH_TMP, 'apps', store);
+  const app = join(dir, 'app');
+  if (opts.fresh || !existsSync(join(app, 'node_modules', 'express-session'))) {
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(dir, { recursive: true });
+    process.stderr.write(`  scaffolding and installing the ${store} app (once; cached in ${dir})…\n`);
+    must(
+      await run(process.execPath, [join(REPO_ROOT, 'bin', 'create-express-session-app.js'), 'app', '--store', store, '--lang', 'ts', '--pm', 'npm', '--no-git', '--no-docker'], {
+        cwd: dir,
+        timeoutMs: 600_000,
+      }),
+      `scaffolding the ${store} app`,
+    );
+  }
+  // The bench sets every variable itself; a .env would only fill gaps, but leave none.
+  await rm(join(app, '.env'), { force: true });
+  if (opts.build) must(await run('npm', ['run', 'build'], { cwd: app, timeoutMs: 300_000 }), `building the ${store} app`);
+  await rm(join(app, 'bench-baseline'), { recursive: true, force: true });
+  await mkdir(join(app, 'bench-baseline'));
+  for (const file of ['common.mjs', `${store}.mjs`]) await cp(join(REPO_ROOT, 'bench', 'baseline', file), join(app, 'bench-baseline', file));
+  const versions = {};
+  for (const name of ['express', 'express-session', 'memorystore', 'connect-redis', 'redis', 'connect-pg-simple', 'pg', 'better-sqlite3']) {
+    const pkg = join(app, 'node_modules', name, 'package.json');
+    if (existsSync(pkg)) versions[name] = JSON.parse(readFileSync(pkg, 'utf8')).version;
+  }
+  return { app, versions };
+}
+
+async function storeUp(store) {
+  if (store === 'redis') return (await run('redis-cli', ['-u', redisUrl, 'ping'], { timeoutMs: 5_000 })).stdout.includes('PONG');
+  if (store === 'postgres') return (await run('pg_isready', ['-d', postgresUrl], { timeoutMs: 5_000 })).code === 0;
+  return true;
+}
+
+/** One session cookie, as a browser behind a TLS proxy gets it. */
+async function sessionCookie(base) {
+  let problem;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const res = await fetch(`${base}/api/session`, { headers: { 'x-forwarded-proto': 'https' } });
+    const setCookie = res.headers.get('set-cookie');
+    if (res.status !== 200 || !setCookie) throw new Error(`GET /api/session gave ${res.status} and no cookie: ${await res.text()}`);
+    const cookie = setCookie.split(';')[0];
+    const again = await fetch(`${base}/api/session`, { headers: { 'x-forwarded-proto': 'https', cookie } });
+    const text = await again.text();
+    if (again.status === 200 && JSON.parse(text).views === 2) return cookie;
+    problem = `the cookie did not carry the session (HTTP ${again.status}: ${text.slice(0, 200)})`;
+    await sleep(500);
+  }
+  throw new Error(problem);
+}
+
+function cannon(url, cookie, duration) {
+  return new Promise((resolve, reject) => {
+    autocannon(
+      { url, connections: opts.connections, duration, headers: { cookie, 'x-forwarded-proto': 'https' } },
+      (err, result) => (err ? reject(err) : resolve(result)),
+    );
+  });
+}
+
+async function measure(kind, store, app) {
+  const port = await freePort();
+  const env = userEnv({
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    SESSION_SECRET: randomBytes(30).toString('base64url'), // 40 characters
+    TRUST_PROXY: '1',
+    REDIS_URL: redisUrl,
+    DATABASE_URL: postgresUrl,
+    SQLITE_PATH: join(app, 'data', `${kind}.db`),
+  });
+  await mkdir(join(app, 'data'), { recursive: true });
+  const args = kind === 'ours' ? ['dist/server.js'] : [join('bench-baseline', `${store}.mjs`)];
+  const server = spawnServer(process.execPath, args, { cwd: app, env });
+  try {
+    const base = `http://127.0.0.1:${port}`;
+    await waitFor(base, server);
+    const cookie = await sessionCookie(base);
+    await cannon(`${base}/api/session`, cookie, opts.warmup);
+    const r = await cannon(`${base}/api/session`, cookie, opts.duration);
+    return { rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.timeouts + r.non2xx, total: r.requests.total };
+  } finally {
+    await stopServer(server);
+  }
+}
+
+const results = [];
+const loadBefore = load();
+for (const store of opts.stores.split(',')) {
+  if (!(await storeUp(store))) {
+    console.error(`${store}: the server is not reachable, skipped (start it with npm run services).`);
+    continue;
+  }
+  const { app, versions } = await generatedApp(store);
+  const samples = { ours: [], baseline: [] };
+  for (let round = 0; round < opts.rounds; round++) {
+    const order = round % 2 === 0 ? ['ours', 'baseline'] : ['baseline', 'ours'];
+    for (const kind of order) {
+      let s;
+      try {
+        s = await measure(kind, store, app);
+      } catch (error) {
+        console.error(`  ${store} ${kind}: run failed, not counted: ${error.message}`);
+        continue;
+      }
+      samples[kind].push(s);
+      process.stderr.write(`  ${store} ${kind}: ${s.rps.toFixed(0)} req/s, p99 ${s.p99} ms, ${s.errors} errors\n`);
+      await sleep(500);
+    }
+  }
+  if (!samples.ours.length || !samples.baseline.length) continue;
+  const sum = (kind) => ({
+    rps: median(samples[kind].map((s) => s.rps)),
+    p99: median(samples[kind].map((s) => s.p99)),
+    errors: samples[kind].reduce((n, s) => n + s.errors, 0),
+  });
+  const ours = sum('ours');
+  const baseline = sum('baseline');
+  results.push({ store, versions, ours, baseline, ratio: ours.rps / baseline.rps, samples });
+}
+const loadAfter = load();
+
+const result = { date: new Date().toISOString(), node: process.version, ...opts, load: { before: loadBefore, after: loadAfter }, results };
+await mkdir(BENCH_TMP, { recursive: true });
+await writeFile(join(BENCH_TMP, 'throughput.json'), JSON.stringify(result, null, 2));
+if (opts.json) {
+  console.log(JSON.stringify(result, null, 2));
+} else {
+  console.log(
+    `\nGET /api/session with a session cookie (read + write), ${opts.connections} connections, ${opts.duration} s × ${opts.rounds} rounds, medians.`,
+  );
+  console.log(`Node ${process.version}, autocannon on the same machine; load average ${loadBefore} → ${loadAfter}.\n`);
+  console.log(
+    table(
+      ['store', 'ours req/s', 'ours p99 ms', 'ours errors', 'baseline req/s', 'baseline p99 ms', 'baseline errors', 'ours / baseline'],
+      results.map((r) => [
+        r.store,
+        r.ours.rps.toFixed(0),
+        r.ours.p99,
+        r.ours.errors,
+        r.baseline.rps.toFixed(0),
+        r.baseline.p99,
+        r.baseline.errors,
+        r.ratio.toFixed(2),
+      ]),
+    ),
+  );
+  console.log('\nTarget: ours / baseline ≥ 0.95 with zero errors.');
+}
