@@ -9,15 +9,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STATELESS_STORES, driveContract, login, me } from './contract.js';
+import { startApp } from './app.js';
 import { removeDir, scaffold, tempDir } from './pack.js';
 import {
   describeRun,
   freePort,
   run,
-  startProcess,
   stop,
   userEnv,
-  waitForHttp,
   type StartedProcess,
 } from '../support/process.js';
 
@@ -31,20 +30,6 @@ afterAll(() => {
   if (results.length) console.log(`e2e results (cookie stores):\n  ${results.join('\n  ')}`);
 });
 
-async function startApp(app: string, port: number): Promise<{ proc: StartedProcess; baseUrl: string }> {
-  const proc = startProcess('npm', ['start'], {
-    cwd: app,
-    env: userEnv({ PORT: String(port), HOST: '127.0.0.1' }),
-  });
-  const baseUrl = `http://127.0.0.1:${port}`;
-  try {
-    await waitForHttp(`${baseUrl}/health`, 120_000, { proc });
-  } catch (err) {
-    await stop(proc);
-    throw err;
-  }
-  return { proc, baseUrl };
-}
 
 it('contract.ts treats both cookie stores as stateless', () => {
   for (const store of STORES) expect(STATELESS_STORES.has(store), `STATELESS_STORES includes ${store}`).toBe(true);

@@ -8,15 +8,14 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { driveContract, login, me } from './contract.js';
+import { startApp } from './app.js';
 import { removeDir, scaffold, tempDir } from './pack.js';
 import {
   describeRun,
   freePort,
   run,
-  startProcess,
   stop,
   userEnv,
-  waitForHttp,
   type StartedProcess,
 } from '../support/process.js';
 
@@ -41,20 +40,6 @@ function jsFiles(dir: string): string[] {
   return out;
 }
 
-async function startApp(app: string, port: number): Promise<{ proc: StartedProcess; baseUrl: string }> {
-  const proc = startProcess('npm', ['start'], {
-    cwd: app,
-    env: userEnv({ PORT: String(port), HOST: '127.0.0.1' }),
-  });
-  const baseUrl = `http://127.0.0.1:${port}`;
-  try {
-    await waitForHttp(`${baseUrl}/health`, 60_000, { proc });
-  } catch (err) {
-    await stop(proc);
-    throw err;
-  }
-  return { proc, baseUrl };
-}
 
 for (const store of STORES) {
   for (const lang of LANGS) {
