@@ -1,84 +1,148 @@
-import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, relative, sep } from 'node:path';
-import { transformSync } from 'esbuild';
-import Handlebars from 'handlebars';
+import { build as esbuild, transformSync } from 'esbuild';
 import { defineConfig, type Options } from 'tsup';
+import type { Language } from './src/answers.js';
+import { precompileFor } from './build/precompile.js';
+
+const languages: Language[] = ['ts', 'js'];
 
 type Plugin = NonNullable<Options['esbuildPlugins']>[number];
 
-/** The options src/plan/render.ts compiles with; a template compiled otherwise is not looked up. */
-const compileOptions = { noEscape: true, strict: true };
-
-function hbsFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? hbsFiles(join(dir, e.name)) : e.name.endsWith('.hbs') ? [join(dir, e.name)] : [],
-  );
+function templateFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? templateFiles(join(dir, e.name)) : [join(dir, e.name)]));
 }
 
 /**
- * Precompiles every built-in template into dist/precompiled/<part>.cjs and bundles
- * build/handlebars-precompiled.js in place of `handlebars` (see that file). Measured with
- * bench/scaffold.mjs: compiling the built-ins at run time was ~2/3 of a scaffold's CPU.
+ * Handlebars builds each template's code through source-map's SourceNode when that package
+ * can be required, else through a plain string builder (its browser path). The generated
+ * code is the same; the SourceNode path took ~2/3 of a scaffold's CPU (measured with
+ * bench/scaffold.mjs and --cpu-prof). Template source maps are never used, so it is left out.
+ */
+const noSourceMap: Plugin = {
+  name: 'no-source-map',
+  setup(build) {
+    build.onResolve({ filter: /^source-map$/ }, () => ({ path: 'source-map', namespace: 'no-source-map' }));
+    build.onLoad({ filter: /.*/, namespace: 'no-source-map' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
+  },
+};
+
+/**
+ * dist/precompiled/<part>.<lang>.cjs per part of templates/ (`base`, `partials`, `stores-<id>`)
+ * and language: template path → precompiled spec for that language (0: a raw file).
+ */
+function precompileTemplates(outDir: string): string[] {
+  const root = join(process.cwd(), 'templates');
+  const parts: Record<string, Record<Language, string[]>> = {};
+  for (const file of templateFiles(root)) {
+    const key = relative(root, file).split(sep).join('/');
+    const [top, id] = key.split('/');
+    const part = (parts[top === 'stores' ? `stores-${id}` : top!] ??= { ts: [], js: [] });
+    const text = file.endsWith('.hbs') ? readFileSync(file, 'utf8') : undefined;
+    for (const lang of languages) part[lang].push(`${JSON.stringify(key)}:${text === undefined ? '0' : precompileFor(text, lang)}`);
+  }
+  mkdirSync(outDir, { recursive: true });
+  for (const [name, byLang] of Object.entries(parts)) {
+    for (const lang of languages) {
+      const code = transformSync(`module.exports={${byLang[lang].join(',')}};`, { minify: true, format: 'cjs', target: 'node20' }).code;
+      writeFileSync(join(outDir, `${name}.${lang}.cjs`), code);
+    }
+  }
+  return Object.keys(parts);
+}
+
+/**
+ * In the bundle, src/builtin-templates.ts becomes build/builtin-templates.js (templates
+ * precompiled into dist/precompiled/) and `handlebars` becomes build/handlebars-precompiled.js
+ * (the runtime only; the full compiler is dist/handlebars-compiler.cjs, loaded for a user's
+ * templates). See those files. Compiling the built-ins at run time was ~2/3 of a scaffold's CPU.
  */
 const precompiledTemplates: Plugin = {
   name: 'precompiled-templates',
   setup(build) {
-    build.onResolve({ filter: /^handlebars$/ }, (args) =>
-      args.importer.endsWith('handlebars-precompiled.js') ? undefined : { path: join(process.cwd(), 'build', 'handlebars-precompiled.js') },
+    const buildDir = join(process.cwd(), 'build');
+    build.onResolve({ filter: /^handlebars$/ }, () => ({ path: join(buildDir, 'handlebars-precompiled.js') }));
+    build.onResolve({ filter: /\/builtin-templates\.js$/ }, (args) =>
+      args.importer.startsWith(join(process.cwd(), 'src')) ? { path: join(buildDir, 'builtin-templates.js') } : undefined,
     );
-    build.onResolve({ filter: /^cesa:precompiled-manifest$/ }, () => ({ path: 'manifest', namespace: 'precompiled' }));
-    build.onLoad({ filter: /.*/, namespace: 'precompiled' }, () => {
-      const root = join(process.cwd(), 'templates');
-      const parts: Record<string, string[]> = {};
-      const manifest: Record<string, string> = {};
-      for (const file of hbsFiles(root)) {
-        const [top, id] = relative(root, file).split(sep);
-        const part = top === 'stores' ? `stores-${id}` : top!;
-        const text = readFileSync(file, 'utf8');
-        const hash = createHash('sha1').update(text).digest('base64url');
-        if (manifest[hash]) continue;
-        manifest[hash] = part;
-        (parts[part] ??= []).push(`${JSON.stringify(hash)}:${Handlebars.precompile(text, { ...compileOptions })}`);
+    build.onResolve({ filter: /^cesa:precompiled-parts$/ }, () => ({ path: 'parts', namespace: 'precompiled' }));
+    build.onLoad({ filter: /.*/, namespace: 'precompiled' }, async () => {
+      const outDir = join(process.cwd(), 'dist');
+      const parts = precompileTemplates(join(outDir, 'precompiled'));
+      await esbuild({
+        entryPoints: [createRequire(import.meta.url).resolve('handlebars')],
+        outfile: join(outDir, 'handlebars-compiler.cjs'),
+        bundle: true,
+        platform: 'node',
+        format: 'cjs',
+        target: 'node20',
+        minify: true,
+        plugins: [noSourceMap],
+      });
+      return { contents: JSON.stringify(parts), loader: 'json' };
+    });
+  },
+};
+
+/**
+ * Third-party code that only some runs use, one file each in dist/vendor/: src imports them
+ * with `await import()` only (a static import would load them on every run, so the build
+ * refuses it). commander answers help and bad flags, @clack/prompts asks questions, execa
+ * runs install and git.
+ */
+const vendors: Record<string, { file: string; source: string }> = {
+  commander: { file: 'commander.js', source: "export { Command, CommanderError, Option } from 'commander';" },
+  '@clack/prompts': { file: 'clack-prompts.js', source: "export * from '@clack/prompts';" },
+  execa: { file: 'execa.js', source: "export * from 'execa';" },
+};
+
+// Bundled CommonJS dependencies call require() for Node built-ins.
+const requireBanner = "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);";
+
+const vendorFiles: Plugin = {
+  name: 'vendor-files',
+  setup(build) {
+    const filter = new RegExp(`^(${Object.keys(vendors).map((name) => name.replace(/[/]/g, '\\/')).join('|')})$`);
+    build.onResolve({ filter }, (args) => {
+      if (args.kind !== 'dynamic-import') {
+        return { errors: [{ text: `${args.path} is imported statically by ${relative(process.cwd(), args.importer)}: use await import('${args.path}') so that runs that don't need it don't load it` }] };
       }
-      const outDir = join(process.cwd(), 'dist', 'precompiled');
-      mkdirSync(outDir, { recursive: true });
-      for (const [part, specs] of Object.entries(parts)) {
-        const code = transformSync(`module.exports={${specs.join(',')}};`, { minify: true, format: 'cjs', target: 'node20' }).code;
-        writeFileSync(join(outDir, `${part}.cjs`), code);
-      }
-      return { contents: JSON.stringify({ options: compileOptions, parts: manifest }), loader: 'json' };
+      return { path: `./vendor/${vendors[args.path]!.file}`, external: true };
+    });
+    build.onStart(async () => {
+      await Promise.all(
+        Object.values(vendors).map(({ file, source }) =>
+          esbuild({
+            stdin: { contents: source, resolveDir: process.cwd(), loader: 'js' },
+            outfile: join(process.cwd(), 'dist', 'vendor', file),
+            bundle: true,
+            platform: 'node',
+            format: 'esm',
+            target: 'node20',
+            minify: true,
+            banner: { js: requireBanner },
+          }),
+        ),
+      );
     });
   },
 };
 
 export default defineConfig({
   entry: { index: 'src/index.ts' },
-  format: ['esm'],
+  // CommonJS: node starts a CommonJS entry faster than an ES module one (bin/ says how much).
+  format: ['cjs'],
+  // import.meta.url, for the files beside dist/.
+  shims: true,
   target: 'node20',
   platform: 'node',
   outDir: 'dist',
   clean: true,
-  // Everything is bundled so `npm create` downloads one package with no dependency tree.
+  // Everything is bundled so `npm create` downloads one package with no dependency tree: our
+  // code in one file (each module more to load cost ~1 ms a run), the rest in dist/vendor/.
   noExternal: [/.*/],
-  // Split so that prompts, execa and handlebars load only on the runs that use them.
-  splitting: true,
+  splitting: false,
   minify: true,
-  // Bundled CommonJS dependencies call require() for Node built-ins.
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  esbuildPlugins: [
-    precompiledTemplates,
-    {
-      // Handlebars builds each template's code through source-map's SourceNode when that
-      // package can be required, else through a plain string builder (its browser path).
-      // The generated code is the same; the SourceNode path took ~2/3 of a scaffold's CPU
-      // (measured with bench/scaffold.mjs and --cpu-prof). Source maps of templates are
-      // never used here, so source-map is left out of the bundle.
-      name: 'no-source-map',
-      setup(build) {
-        build.onResolve({ filter: /^source-map$/ }, () => ({ path: 'source-map', namespace: 'no-source-map' }));
-        build.onLoad({ filter: /.*/, namespace: 'no-source-map' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
-      },
-    },
-  ],
+  esbuildPlugins: [vendorFiles, precompiledTemplates],
 });

@@ -58,7 +58,7 @@ export function must(r, what) {
 
 /** `npm pack` the repository into `dir` (dist/ must be built); returns the tarball path. */
 export async function packTarball(dir) {
-  if (!existsSync(join(REPO_ROOT, 'dist', 'index.js'))) throw new Error('dist/index.js is missing: run `npm run build` first.');
+  if (!existsSync(join(REPO_ROOT, 'dist', 'index.cjs'))) throw new Error('dist/index.cjs is missing: run `npm run build` first.');
   await mkdir(dir, { recursive: true });
   const r = must(await run('npm', ['pack', '--json', '--pack-destination', dir], { cwd: REPO_ROOT, timeoutMs: 120_000 }), 'npm pack');
   const info = JSON.parse(r.stdout.slice(r.stdout.indexOf('[')))[0];

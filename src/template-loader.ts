@@ -55,7 +55,7 @@ function walkDir(walk: Walk, dir: string, ancestors: ReadonlySet<string> = new S
     throw new TemplateFolderError(`Cannot read ${shown(walk, dir)}: ${code(error) ?? (error as Error).message}.`);
   }
   const files: string[] = [];
-  for (const entry of entries.sort((a, b) => String(a.name).localeCompare(String(b.name)))) {
+  for (const entry of entries.sort((a, b) => (String(a.name) < String(b.name) ? -1 : 1))) {
     const path = join(dir, String(entry.name));
     let isDir = entry.isDirectory();
     let isFile = entry.isFile();

@@ -1,8 +1,16 @@
 import { dirname, join } from 'node:path';
-import type { promises as NodeFsPromises } from 'node:fs';
+import type * as NodeFs from 'node:fs';
 
-/** The part of `fs.promises` the writer uses: node's, or memfs's in tests. */
-export type WriterFs = Pick<typeof NodeFsPromises, 'mkdir' | 'writeFile' | 'readFile' | 'lstat' | 'readdir' | 'rm' | 'rmdir' | 'access'>;
+/**
+ * The part of `node:fs` the writer uses: node's, or memfs's in tests. Synchronous calls: a
+ * scaffold writes ~30 small files, and waiting on the thread pool for each open, write and
+ * close made writing take ~3× as long (bench/scaffold.mjs). writeFiles still yields to the
+ * event loop every few files, so that Ctrl-C is seen mid-write.
+ */
+export type WriterFs = Pick<
+  typeof NodeFs,
+  'mkdirSync' | 'writeFileSync' | 'readFileSync' | 'lstatSync' | 'readdirSync' | 'rmSync' | 'rmdirSync' | 'accessSync'
+>;
 
 export type TargetState =
   | { kind: 'missing' }
@@ -21,11 +29,11 @@ function isAbsent(error: unknown): boolean {
 }
 
 /** What is at the target now. A folder holding only `.git` counts as empty. */
-export async function inspectTarget(fs: WriterFs, target: string): Promise<TargetState> {
+export function inspectTarget(fs: WriterFs, target: string): TargetState {
   try {
-    const stat = await fs.lstat(target);
+    const stat = fs.lstatSync(target);
     if (!stat.isDirectory()) return { kind: 'not-a-directory' };
-    const entries = (await fs.readdir(target)).map(String).filter((name) => name !== '.git');
+    const entries = fs.readdirSync(target).map(String).filter((name) => name !== '.git');
     if (entries.length > 0) return { kind: 'non-empty', entries };
     return writable(fs, target, { kind: 'empty' });
   } catch (error) {
@@ -34,7 +42,7 @@ export async function inspectTarget(fs: WriterFs, target: string): Promise<Targe
   let ancestor = dirname(target);
   for (;;) {
     try {
-      const stat = await fs.lstat(ancestor);
+      const stat = fs.lstatSync(ancestor);
       if (!stat.isDirectory()) return { kind: 'unwritable', path: ancestor, reason: 'is a file, not a folder' };
       return writable(fs, ancestor, { kind: 'missing' });
     } catch (error) {
@@ -44,9 +52,9 @@ export async function inspectTarget(fs: WriterFs, target: string): Promise<Targe
   }
 }
 
-async function writable(fs: WriterFs, path: string, ok: TargetState): Promise<TargetState> {
+function writable(fs: WriterFs, path: string, ok: TargetState): TargetState {
   try {
-    await fs.access(path, 2 /* W_OK */);
+    fs.accessSync(path, 2 /* W_OK */);
     return ok;
   } catch {
     return { kind: 'unwritable', path, reason: 'is not writable' };
@@ -65,18 +73,21 @@ export class UnsafePath extends Error {
  * Refuses a file whose path below `target` goes through (or is) a symbolic link, so that
  * nothing is ever written outside the target. The target itself may be a link.
  */
-async function assertNoLinks(fs: WriterFs, target: string, relativePath: string, checked: Set<string>): Promise<void> {
+function assertNoLinks(fs: WriterFs, target: string, relativePath: string, checked: Map<string, 'ok' | 'missing'>): void {
   let current = target;
   for (const part of relativePath.split('/')) {
     current = join(current, part);
-    if (checked.has(current)) continue;
+    const known = checked.get(current);
+    if (known === 'missing') return;
+    if (known === 'ok') continue;
     try {
-      if ((await fs.lstat(current)).isSymbolicLink()) throw new UnsafePath(current);
+      if (fs.lstatSync(current).isSymbolicLink()) throw new UnsafePath(current);
     } catch (error) {
-      if (isMissing(error)) return; // nothing there yet: everything below is created by us
-      throw error;
+      if (!isMissing(error)) throw error;
+      checked.set(current, 'missing'); // nothing there yet: everything below is created by us
+      return;
     }
-    checked.add(current);
+    checked.set(current, 'ok');
   }
 }
 
@@ -87,6 +98,9 @@ export class WriteCancelled extends Error {
   }
 }
 
+/** How often writeFiles looks for Ctrl-C: a few milliseconds of writing. */
+const filesBetweenChecks = 16;
+
 /** What a write did, so that it can be undone exactly. */
 interface Journal {
   createdDirs: string[];
@@ -94,20 +108,29 @@ interface Journal {
   overwritten: Map<string, Buffer>;
 }
 
-async function existingContent(fs: WriterFs, path: string): Promise<Buffer | undefined> {
+function existingContent(fs: WriterFs, path: string): Buffer | undefined {
   try {
-    return Buffer.from(await fs.readFile(path));
+    return Buffer.from(fs.readFileSync(path));
   } catch (error) {
     if (isMissing(error)) return undefined;
     throw error;
   }
 }
 
-async function ensureDir(fs: WriterFs, dir: string, journal: Journal): Promise<void> {
+/** Folders already made sure of in this write; nothing is inside a folder it created. */
+interface Folders {
+  existing: Set<string>;
+  created: Set<string>;
+}
+
+function ensureDir(fs: WriterFs, dir: string, journal: Journal, folders: Folders): void {
+  if (folders.existing.has(dir) || folders.created.has(dir)) return;
   const missing: string[] = [];
   for (let current = dir; ; current = dirname(current)) {
+    if (folders.existing.has(current) || folders.created.has(current)) break;
     try {
-      await fs.lstat(current);
+      fs.lstatSync(current);
+      folders.existing.add(current);
       break;
     } catch (error) {
       if (!isMissing(error) || dirname(current) === current) throw error;
@@ -115,16 +138,42 @@ async function ensureDir(fs: WriterFs, dir: string, journal: Journal): Promise<v
     }
   }
   for (const path of missing) {
-    await fs.mkdir(path);
+    fs.mkdirSync(path);
     journal.createdDirs.push(path);
+    folders.created.add(path);
   }
 }
 
+/** Writes one file, noting whether it was new or what it replaced. */
+function writeOne(fs: WriterFs, path: string, content: string | Buffer, journal: Journal, folders: Folders): void {
+  if (folders.created.has(dirname(path))) {
+    // In a folder this write created the file can't exist yet: skip reading it first ('wx'
+    // still refuses to replace one that appeared meanwhile).
+    try {
+      fs.writeFileSync(path, content, { flag: 'wx' });
+      journal.createdFiles.push(path);
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+  const previous = existingContent(fs, path);
+  if (previous === undefined) journal.createdFiles.push(path);
+  else if (!journal.overwritten.has(path)) journal.overwritten.set(path, previous);
+  fs.writeFileSync(path, content);
+}
+
 /** Removes what the write created and puts back what it overwrote; pre-existing files stay. */
-async function undo(fs: WriterFs, journal: Journal): Promise<void> {
-  for (const path of journal.createdFiles.reverse()) await fs.rm(path, { force: true });
-  for (const [path, content] of journal.overwritten) await fs.writeFile(path, content);
-  for (const path of journal.createdDirs.reverse()) await fs.rmdir(path).catch(() => undefined);
+function undo(fs: WriterFs, journal: Journal): void {
+  for (const path of journal.createdFiles.reverse()) fs.rmSync(path, { force: true });
+  for (const [path, content] of journal.overwritten) fs.writeFileSync(path, content);
+  for (const path of journal.createdDirs.reverse()) {
+    try {
+      fs.rmdirSync(path);
+    } catch {
+      // not empty: it holds a file that was there before
+    }
+  }
 }
 
 /**
@@ -140,23 +189,26 @@ export async function writeFiles(
 ): Promise<{ written: number }> {
   const journal: Journal = { createdDirs: [], createdFiles: [], overwritten: new Map() };
   // Checked before anything is written, so a refusal leaves no trace.
-  const checked = new Set<string>();
-  for (const relative of files.keys()) await assertNoLinks(fs, target, relative, checked);
+  const checked = new Map<string, 'ok' | 'missing'>();
+  for (const relative of files.keys()) assertNoLinks(fs, target, relative, checked);
+  const folders: Folders = { existing: new Set(), created: new Set() };
+  const cancelled = async () => {
+    await new Promise((resolve) => setImmediate(resolve)); // lets a SIGINT handler run
+    return signal?.aborted ?? false;
+  };
   try {
-    await ensureDir(fs, target, journal);
+    ensureDir(fs, target, journal, folders);
+    let index = 0;
     for (const [relative, content] of files) {
-      if (signal?.aborted) throw new WriteCancelled();
+      if (index++ % filesBetweenChecks === 0 && (await cancelled())) throw new WriteCancelled();
       const path = join(target, ...relative.split('/'));
-      await ensureDir(fs, dirname(path), journal);
-      const previous = await existingContent(fs, path);
-      if (previous === undefined) journal.createdFiles.push(path);
-      else if (!journal.overwritten.has(path)) journal.overwritten.set(path, previous);
-      await fs.writeFile(path, content);
+      ensureDir(fs, dirname(path), journal, folders);
+      writeOne(fs, path, content, journal, folders);
     }
-    if (signal?.aborted) throw new WriteCancelled();
+    if (await cancelled()) throw new WriteCancelled();
     return { written: files.size };
   } catch (error) {
-    await undo(fs, journal);
+    undo(fs, journal);
     throw error;
   }
 }

@@ -1,13 +1,15 @@
-import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import * as fs from 'node:fs';
 import { resolve } from 'node:path';
 import { defaultDirectory, type Answers } from '../answers.js';
 import { generator } from '../generator.js';
 import { createPlan, type Plan } from '../plan/plan.js';
 import { commandsOf, detectPackageManager } from '../pm.js';
+import { secureRandomBytes } from '../random.js';
 import { defaultStoreId, findStore } from '../stores/index.js';
 import { stampWarning } from '../stamp.js';
-import { builtinTemplatesDir, loadTemplateTree, TemplateFolderError } from '../template-loader.js';
+import { builtinTemplateTree } from '../builtin-templates.js';
+import { reusePrecompiled } from '../plan/templates.js';
+import { loadTemplateTree, TemplateFolderError } from '../template-loader.js';
 import { inspectTarget, UnsafePath, writeFiles, WriteCancelled } from '../writer.js';
 import { Cancelled, exitCodes, UsageError } from './errors.js';
 import type { RawOptions } from './options.js';
@@ -64,7 +66,8 @@ async function collectAnswers(options: RawOptions, ctx: CreateEnv): Promise<Answ
 
 /** The built-in tree, then the user's `--template` folder (a usage error when it can't be read). */
 function templateTrees(answers: Answers, cwd: string, reporter: Reporter) {
-  const trees = [loadTemplateTree(builtinTemplatesDir, answers.store.id, 'templates')];
+  const builtins = builtinTemplateTree(answers.store.id, answers.lang);
+  const trees = [builtins];
   if (answers.template) {
     const dir = resolve(cwd, answers.template);
     const label = answers.template.replace(/[\\/]+$/, '');
@@ -80,13 +83,13 @@ function templateTrees(answers: Answers, cwd: string, reporter: Reporter) {
     if (tree.size === 0) {
       reporter.warning(`${label} holds no base/, partials/ or stores/${answers.store.id}/ files: only the built-in templates are used.`);
     }
-    trees.push(tree);
+    trees.push(reusePrecompiled(tree, builtins));
   }
   return trees;
 }
 
 async function checkTarget(answers: Answers, target: string, interactive: boolean): Promise<void> {
-  const state = await inspectTarget(fs, target);
+  const state = inspectTarget(fs, target);
   switch (state.kind) {
     case 'not-a-directory':
       throw new UsageError([`${answers.directory} exists and is a file, not a folder. Choose another directory.`]);
@@ -145,7 +148,7 @@ export async function create(options: RawOptions, reporter: Reporter, ctx: Creat
   const plan = createPlan({
     answers,
     trees: templateTrees(answers, ctx.cwd, reporter),
-    sessionSecret: randomBytes(36).toString('base64url'),
+    sessionSecret: (await secureRandomBytes(36)).toString('base64url'),
     generator,
   });
   for (const warning of plan.warnings) reporter.warning(warning);

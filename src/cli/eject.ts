@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import * as fs from 'node:fs';
 import { join, resolve } from 'node:path';
 import { generator } from '../generator.js';
 import { makeStamp, stampFile } from '../stamp.js';
@@ -18,11 +18,11 @@ export function ejectFiles(storeId: string | undefined, version = generator.vers
 }
 
 /** Paths of `files` that already exist under `target` (files or anything else in the way). */
-export async function collisions(fsp: Pick<WriterFs, 'lstat'>, target: string, files: Iterable<string>): Promise<string[]> {
+export function collisions(fsp: Pick<WriterFs, 'lstatSync'>, target: string, files: Iterable<string>): string[] {
   const found: string[] = [];
   for (const path of files) {
     try {
-      await fsp.lstat(join(target, ...path.split('/')));
+      fsp.lstatSync(join(target, ...path.split('/')));
       found.push(path);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
@@ -43,12 +43,12 @@ export async function eject(options: EjectOptions, reporter: Reporter, ctx: { cw
     throw new UsageError([`Unknown store "${options.store}". Choose one of: ${stores.map((s) => s.id).join(', ')}.`]);
   }
   const target = resolve(ctx.cwd, options.directory);
-  const state = await inspectTarget(fs, target);
+  const state = inspectTarget(fs, target);
   if (state.kind === 'not-a-directory') throw new UsageError([`${options.directory} exists and is a file, not a folder.`]);
   if (state.kind === 'unwritable') throw new UsageError([`Cannot write to ${options.directory}: ${state.path} ${state.reason}.`]);
 
   const files = ejectFiles(options.store);
-  const colliding = await collisions(fs, target, files.keys());
+  const colliding = collisions(fs, target, files.keys());
   if (colliding.length && !options.force) {
     throw new UsageError([
       `${options.directory} already has ${colliding.length} of the files eject would write:`,

@@ -1,4 +1,4 @@
-import { Command, CommanderError, Option } from 'commander';
+import type { Command } from 'commander';
 import { UsageError } from './errors.js';
 
 /** The flags as typed; undefined means "not given". */
@@ -33,7 +33,9 @@ export type ParsedCommand =
   | { kind: 'eject'; options: EjectOptions }
   | { kind: 'info'; text: string };
 
-function program(name: string, version: string): Command {
+type Commander = typeof import('commander');
+
+function program({ Command }: Commander, name: string, version: string): Command {
   const command = new Command(name)
     .exitOverride()
     .configureOutput({ writeOut: () => undefined, writeErr: () => undefined })
@@ -43,8 +45,8 @@ function program(name: string, version: string): Command {
   return command;
 }
 
-export function createCommand(name: string, version: string): Command {
-  return program(name, version)
+export function createCommand(commander: Commander, name: string, version: string): Command {
+  return program(commander, name, version)
     .usage(
       '[directory] [options]\n' +
         '       create-express-session-app stores [--json]\n' +
@@ -54,7 +56,7 @@ export function createCommand(name: string, version: string): Command {
     .argument('[directory]', 'where to create the app (default: my-session-app)')
     .option('--strategy <strategy>', 'memory | cookie | cache | database (alone: that strategy\'s default store)')
     .option('-s, --store <id>', 'the session store (see `stores`); implies the strategy')
-    .addOption(new Option('--lang <lang>', 'ts | js (default: ts)'))
+    .addOption(new commander.Option('--lang <lang>', 'ts | js (default: ts)'))
     .option('--ts', 'same as --lang ts')
     .option('--js', 'same as --lang js')
     .option('--pm <pm>', 'npm | pnpm | yarn | bun (default: the one running this command, else npm)')
@@ -76,14 +78,14 @@ const createHelpFooter =
   'Without a terminal (or with CI set) nothing is asked: give the directory and --store or\n' +
   '--strategy, or --yes for the defaults (my-session-app, sqlite, ts, npm, install, git).\n';
 
-function storesCommand(name: string, version: string): Command {
-  return program(`${name} stores`, version)
+function storesCommand(commander: Commander, name: string, version: string): Command {
+  return program(commander, `${name} stores`, version)
     .description('List the session stores')
     .option('--json', 'print the catalogue as JSON');
 }
 
-function ejectCommand(name: string, version: string): Command {
-  return program(`${name} eject`, version)
+function ejectCommand(commander: Commander, name: string, version: string): Command {
+  return program(commander, `${name} eject`, version)
     .usage('<dir> [--store id] [--force]')
     .description(
       'Copy the built-in templates into <dir> as a starting point for --template <dir>:\n' +
@@ -96,16 +98,20 @@ function ejectCommand(name: string, version: string): Command {
     .option('--json', 'print one JSON object on stdout; human output goes to stderr');
 }
 
-const subcommands: Record<string, (name: string, version: string) => Command> = { stores: storesCommand, eject: ejectCommand };
+const subcommands: Record<string, (commander: Commander, name: string, version: string) => Command> = { stores: storesCommand, eject: ejectCommand };
 
-/** Parses argv; help and version come back as text to print (exit 0), bad flags as UsageError. */
-export function parseArgs(argv: string[], name: string, version: string): ParsedCommand {
+/**
+ * Parses argv; help and version come back as text to print (exit 0), bad flags as UsageError.
+ * commander is imported here, not at the top: most runs never get here (see quick-args.ts).
+ */
+export async function parseArgs(argv: string[], name: string, version: string): Promise<ParsedCommand> {
+  const commander = await import('commander');
   const sub = Object.hasOwn(subcommands, argv[0] ?? '') ? argv[0]! : undefined;
-  const command = sub ? subcommands[sub]!(name, version) : createCommand(name, version);
+  const command = sub ? subcommands[sub]!(commander, name, version) : createCommand(commander, name, version);
   try {
     command.parse(sub ? argv.slice(1) : argv, { from: 'user' });
   } catch (error) {
-    if (error instanceof CommanderError) {
+    if (error instanceof commander.CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.help') {
         return { kind: 'info', text: command.helpInformation() + (sub ? '' : createHelpFooter) };
       }

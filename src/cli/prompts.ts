@@ -1,10 +1,17 @@
-import * as p from '@clack/prompts';
+import type * as Clack from '@clack/prompts';
 import { defaultDirectory, type Language } from '../answers.js';
 import { npmNameProblems, suggestNpmName } from '../names.js';
 import { packageManagers, type PackageManager } from '../pm.js';
 import { availableStrategies, defaultStoreOf, storesOf, type StoreDescriptor, type Strategy } from '../stores/index.js';
 import { Cancelled } from './errors.js';
 import { projectNameOf, type FlagAnswers } from './resolve.js';
+
+/** Loaded by the first question: a run that asks nothing never loads it. */
+let p: typeof Clack;
+
+async function loadClack(): Promise<void> {
+  p ??= await import('@clack/prompts');
+}
 
 function answered<T>(value: T): Exclude<T, symbol> {
   if (p.isCancel(value)) throw new Cancelled();
@@ -30,6 +37,7 @@ export interface PromptedAnswers {
 
 /** Asks, in DESIGN order, every question that no flag answered. */
 export async function askMissing(flags: FlagAnswers, cwd: string, detectedPm: PackageManager): Promise<PromptedAnswers> {
+  await loadClack();
   p.intro('create-express-session-app');
   const directory =
     flags.directory ??
@@ -114,6 +122,7 @@ export async function askMissing(flags: FlagAnswers, cwd: string, detectedPm: Pa
 }
 
 export async function confirmOverwrite(directory: string, entries: string[]): Promise<boolean> {
+  await loadClack();
   const shown = entries.slice(0, 5).join(', ') + (entries.length > 5 ? ', …' : '');
   return answered(
     await p.confirm({

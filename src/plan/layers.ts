@@ -53,9 +53,10 @@ export function layerTemplates(trees: TemplateTree[], storeId: string, lang: Lan
   const winners = new Map<string, Origin>();
   const seen = new Map<string, Origin[]>();
 
+  const sorted = trees.map((tree) => [...tree].sort(([a], [b]) => (a < b ? -1 : 1)));
   layers.forEach(({ root, target }, layer) => {
-    trees.forEach((tree, index) => {
-      for (const [path, source] of [...tree].sort(([a], [b]) => a.localeCompare(b))) {
+    sorted.forEach((tree, index) => {
+      for (const [path, source] of tree) {
         if (!path.startsWith(root)) continue;
         const rel = path.slice(root.length);
         const key = target === 'files' ? outputPath(rel, lang) : partialName(rel);

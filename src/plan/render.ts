@@ -51,6 +51,9 @@ function asTemplateError(error: unknown, source: TemplateSource): TemplateError 
 
 type Engine = ReturnType<typeof Handlebars.create>;
 
+/** build/precompile.ts compiles the built-ins with the same options. */
+export const compileOptions = { noEscape: true, strict: true } as const;
+
 function createEngine(isTs: boolean): Engine {
   const engine = Handlebars.create();
   engine.registerHelper('ts', function (this: unknown, options: Handlebars.HelperOptions) {
@@ -68,7 +71,9 @@ function createEngine(isTs: boolean): Engine {
 
 function compile(engine: Engine, source: TemplateSource) {
   try {
-    const template = engine.compile(source.content.toString('utf8'), { noEscape: true, strict: true });
+    const template = source.precompiled
+      ? engine.template(source.precompiled)
+      : engine.compile(source.content.toString('utf8'), compileOptions);
     return (context: unknown, options?: Handlebars.RuntimeOptions) => {
       try {
         return template(context, options);
@@ -93,7 +98,7 @@ export function renderTemplates(templates: LayeredTemplates, context: Record<str
     engine.registerPartial(name, partial as unknown as Handlebars.Template);
   }
   const output = new Map<string, string | Buffer>();
-  for (const [path, source] of [...templates.files].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [path, source] of [...templates.files].sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (!isTemplate(source.origin)) {
       // A raw file follows the same rule: an empty one (a user's) drops the built-in file.
       if (source.content.toString('utf8').trim() !== '') output.set(path, source.content);

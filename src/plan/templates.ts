@@ -1,8 +1,15 @@
+import type Handlebars from 'handlebars';
+
+/** Handlebars' precompiled form of a template (an object of functions, not source text). */
+export type TemplateSpecification = ReturnType<typeof Handlebars.precompile>;
+
 /** One template file or partial as read from a template root. */
 export interface TemplateSource {
   /** Where it came from, for error messages: `templates/base/src/app.ts.hbs`. */
   origin: string;
   content: Buffer;
+  /** The template compiled at build time (built-ins in the published package), if any. */
+  precompiled?: TemplateSpecification;
 }
 
 /**
@@ -13,4 +20,18 @@ export type TemplateTree = Map<string, TemplateSource>;
 
 export function isTemplate(path: string): boolean {
   return path.endsWith('.hbs');
+}
+
+/**
+ * The user's tree with each file that is byte-identical to the built-in of the same path
+ * (an ejected copy left unchanged) taking the built-in's precompiled template.
+ */
+export function reusePrecompiled(tree: TemplateTree, builtins: TemplateTree): TemplateTree {
+  const out: TemplateTree = new Map();
+  for (const [path, source] of tree) {
+    const builtin = builtins.get(path);
+    const same = builtin?.precompiled !== undefined && builtin.content.equals(source.content);
+    out.set(path, same ? { ...source, precompiled: builtin.precompiled } : source);
+  }
+  return out;
 }

@@ -38,8 +38,8 @@ declare module 'vitest' {
 
 /** `npm pack` the repository into `dir`; returns the tarball's absolute path. */
 export async function packTarball(dir: string): Promise<string> {
-  if (!existsSync(join(REPO_ROOT, 'dist', 'index.js'))) {
-    throw new Error('dist/index.js is missing: run `npm run build` first (`npm test` and `npm run test:e2e` do).');
+  if (!existsSync(join(REPO_ROOT, 'dist', 'index.cjs'))) {
+    throw new Error('dist/index.cjs is missing: run `npm run build` first (`npm test` and `npm run test:e2e` do).');
   }
   await mkdir(dir, { recursive: true });
   const r = await run('npm', ['pack', '--json', '--pack-destination', dir], {

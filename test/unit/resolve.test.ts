@@ -6,9 +6,9 @@ import { detectPackageManager } from '../../src/pm.js';
 
 const parse = (...argv: string[]) => parseArgs(argv, 'create-express-session-app', '1.2.3');
 
-describe('argument parsing', () => {
-  it('reads every flag', () => {
-    const parsed = parse('app', '--store', 'cookie', '--lang', 'js', '--pm', 'pnpm', '--no-install', '--no-git', '--no-docker', '--yes', '--force', '--dry-run', '--json', '--template', 'tpl');
+describe('argument parsing', async () => {
+  it('reads every flag', async () => {
+    const parsed = await parse('app', '--store', 'cookie', '--lang', 'js', '--pm', 'pnpm', '--no-install', '--no-git', '--no-docker', '--yes', '--force', '--dry-run', '--json', '--template', 'tpl');
     expect(parsed).toEqual({
       kind: 'create',
       options: {
@@ -28,36 +28,36 @@ describe('argument parsing', () => {
     });
   });
 
-  it('leaves unanswered flags undefined so they can be asked', () => {
-    const parsed = parse('app');
+  it('leaves unanswered flags undefined so they can be asked', async () => {
+    const parsed = await parse('app');
     expect(parsed.kind === 'create' && parsed.options).toEqual({ directory: 'app' });
   });
 
-  it('has short flags -s and -y', () => {
-    const parsed = parse('-s', 'memory', '-y');
+  it('has short flags -s and -y', async () => {
+    const parsed = await parse('-s', 'memory', '-y');
     expect(parsed.kind === 'create' && parsed.options).toMatchObject({ store: 'memory', yes: true });
   });
 
-  it('lists stores, as JSON too', () => {
-    expect(parse('stores')).toEqual({ kind: 'stores', json: false });
-    expect(parse('stores', '--json')).toEqual({ kind: 'stores', json: true });
+  it('lists stores, as JSON too', async () => {
+    expect(await parse('stores')).toEqual({ kind: 'stores', json: false });
+    expect(await parse('stores', '--json')).toEqual({ kind: 'stores', json: true });
   });
 
-  it('answers --help and --version as text', () => {
-    const help = parse('--help');
+  it('answers --help and --version as text', async () => {
+    const help = await parse('--help');
     expect(help.kind).toBe('info');
     expect(help.kind === 'info' && help.text).toContain('--store <id>');
     expect(help.kind === 'info' && help.text).toContain('130 cancelled');
-    expect(parse('--version')).toEqual({ kind: 'info', text: '1.2.3\n' });
+    expect(await parse('--version')).toEqual({ kind: 'info', text: '1.2.3\n' });
   });
 
   it.each([
     [['--bogus'], "unknown option '--bogus'"],
     [['a', 'b'], 'too many arguments'],
     [['--store'], "argument missing"],
-  ])('refuses %j as a usage error', (argv, message) => {
-    expect(() => parse(...argv)).toThrow(UsageError);
-    expect(() => parse(...argv)).toThrow(message);
+  ])('refuses %j as a usage error', async (argv, message) => {
+    await expect(parse(...argv)).rejects.toThrow(UsageError);
+    await expect(parse(...argv)).rejects.toThrow(message);
   });
 });
 

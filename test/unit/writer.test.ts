@@ -4,7 +4,7 @@ import { inspectTarget, writeFiles, WriteCancelled, type WriterFs } from '../../
 
 function memory(files: Record<string, string> = {}) {
   const volume = Volume.fromJSON(files, '/');
-  return { volume, fs: createFsFromVolume(volume).promises as unknown as WriterFs };
+  return { volume, fs: createFsFromVolume(volume) as unknown as WriterFs };
 }
 
 const project = new Map<string, string>([
@@ -17,11 +17,11 @@ const project = new Map<string, string>([
 describe('inspectTarget', () => {
   it('tells missing, empty, non-empty and file targets apart', async () => {
     const { fs } = memory({ '/work/empty/.git/HEAD': 'ref', '/work/full/a.txt': 'a', '/work/file': 'x' });
-    expect(await inspectTarget(fs, '/work/new/deeper')).toEqual({ kind: 'missing' });
-    expect(await inspectTarget(fs, '/work/empty')).toEqual({ kind: 'empty' });
-    expect(await inspectTarget(fs, '/work/full')).toEqual({ kind: 'non-empty', entries: ['a.txt'] });
-    expect(await inspectTarget(fs, '/work/file')).toEqual({ kind: 'not-a-directory' });
-    expect(await inspectTarget(fs, '/work/file/app')).toEqual({ kind: 'unwritable', path: '/work/file', reason: 'is a file, not a folder' });
+    expect(inspectTarget(fs, '/work/new/deeper')).toEqual({ kind: 'missing' });
+    expect(inspectTarget(fs, '/work/empty')).toEqual({ kind: 'empty' });
+    expect(inspectTarget(fs, '/work/full')).toEqual({ kind: 'non-empty', entries: ['a.txt'] });
+    expect(inspectTarget(fs, '/work/file')).toEqual({ kind: 'not-a-directory' });
+    expect(inspectTarget(fs, '/work/file/app')).toEqual({ kind: 'unwritable', path: '/work/file', reason: 'is a file, not a folder' });
   });
 });
 
@@ -51,10 +51,10 @@ describe('writeFiles', () => {
     let writes = 0;
     const failing: WriterFs = {
       ...fs,
-      writeFile: (async (...args: Parameters<WriterFs['writeFile']>) => {
+      writeFileSync: (...args: Parameters<WriterFs['writeFileSync']>) => {
         if (++writes === 3) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
-        return fs.writeFile(...args);
-      }) as WriterFs['writeFile'],
+        return fs.writeFileSync(...args);
+      },
     };
     await expect(writeFiles(failing, '/work/app', project)).rejects.toThrow('ENOSPC');
     expect(volume.toJSON()).toEqual(before);
@@ -62,7 +62,12 @@ describe('writeFiles', () => {
 
   it('removes the target folder and its parents when it created them', async () => {
     const { fs, volume } = memory({ '/work/.keep': '' });
-    const failing: WriterFs = { ...fs, writeFile: (async () => Promise.reject(new Error('EIO'))) as WriterFs['writeFile'] };
+    const failing: WriterFs = {
+      ...fs,
+      writeFileSync: () => {
+        throw new Error('EIO');
+      },
+    };
     await expect(writeFiles(failing, '/work/a/b/app', project)).rejects.toThrow('EIO');
     expect(volume.toJSON()).toEqual({ '/work/.keep': '' });
   });
@@ -74,10 +79,10 @@ describe('writeFiles', () => {
     let writes = 0;
     const interrupted: WriterFs = {
       ...fs,
-      writeFile: (async (...args: Parameters<WriterFs['writeFile']>) => {
-        await fs.writeFile(...args);
+      writeFileSync: (...args: Parameters<WriterFs['writeFileSync']>) => {
+        fs.writeFileSync(...args);
         if (++writes === 2) controller.abort();
-      }) as WriterFs['writeFile'],
+      },
     };
     await expect(writeFiles(interrupted, '/work/app', project, controller.signal)).rejects.toBeInstanceOf(WriteCancelled);
     expect(volume.toJSON()).toEqual(before);
@@ -88,5 +93,24 @@ describe('writeFiles', () => {
     const bytes = Buffer.from([0, 255, 1, 2]);
     await writeFiles(fs, '/app', new Map([['favicon.ico', bytes]]));
     expect(Buffer.from(volume.readFileSync('/app/favicon.ico') as Buffer)).toEqual(bytes);
+  });
+
+  it('keeps a file that appears in a folder it just created, and restores it on failure', async () => {
+    const { fs, volume } = memory({ '/work/.keep': '' });
+    // Another process drops a file into src/ right after this write creates the folder.
+    const racing: WriterFs = {
+      ...fs,
+      mkdirSync: ((...args: Parameters<WriterFs['mkdirSync']>) => {
+        const made = fs.mkdirSync(...args);
+        if (String(args[0]) === '/work/app/src') fs.writeFileSync('/work/app/src/app.ts', 'theirs');
+        return made;
+      }) as WriterFs['mkdirSync'],
+      writeFileSync: (...args: Parameters<WriterFs['writeFileSync']>) => {
+        if (String(args[0]).endsWith('.gitignore')) throw Object.assign(new Error('EIO: i/o error'), { code: 'EIO' });
+        return fs.writeFileSync(...args);
+      },
+    };
+    await expect(writeFiles(racing, '/work/app', project)).rejects.toThrow('EIO');
+    expect(volume.toJSON()).toEqual({ '/work/.keep': '', '/work/app/src/app.ts': 'theirs' });
   });
 });
