@@ -200,7 +200,7 @@ export async function writeFiles(
     ensureDir(fs, target, journal, folders);
     let index = 0;
     for (const [relative, content] of files) {
-      if (index++ % filesBetweenChecks === 0 && (await cancelled())) throw new WriteCancelled();
+      if (++index % filesBetweenChecks === 0 && (await cancelled())) throw new WriteCancelled();
       const path = join(target, ...relative.split('/'));
       ensureDir(fs, dirname(path), journal, folders);
       writeOne(fs, path, content, journal, folders);

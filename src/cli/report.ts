@@ -10,6 +10,10 @@ const codes: Record<Style, [number, number]> = {
   cyan: [36, 39],
 };
 
+function ignoreClosedPipe(error: NodeJS.ErrnoException): void {
+  if (error.code !== 'EPIPE') throw error;
+}
+
 /** Human output. With --json it all goes to stderr so that stdout holds only the JSON object. */
 export class Reporter {
   readonly human: Writable;
@@ -17,6 +21,8 @@ export class Reporter {
 
   constructor(readonly json: boolean) {
     this.human = json ? process.stderr : process.stdout;
+    // `stores | head` closes the pipe early: the reader wants no more, which is not a crash.
+    if (this.human.listenerCount('error') === 0) this.human.on('error', ignoreClosedPipe);
     const stream = this.human as Writable & { isTTY?: boolean };
     this.color = Boolean(stream.isTTY) && !('NO_COLOR' in process.env);
   }

@@ -217,6 +217,19 @@ function inPty(cwd: string, args: string[], steps: Array<[RegExp, string]>, time
   });
 }
 
+describe('a reader that stops reading', () => {
+  it('`stores | head -1`: stdout closed before the listing → exit 0, no stack trace', async () => {
+    const { bin } = await cli();
+    const child = spawn(bin, ['stores'], { stdio: ['ignore', 'pipe', 'pipe'], env: userEnv() });
+    child.stdout.destroy(); // the read end is gone before the CLI has started writing
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr, 'nothing on stderr').toBe('');
+    expect(code).toBe(0);
+  });
+});
+
 describe.skipIf(!hasScript)('Ctrl-C at a prompt (a real pseudo-terminal via `script`)', () => {
   it('at the first prompt → exit 130, "Cancelled", nothing written', async () => {
     const cwd = dirFor('ctrl-c');
