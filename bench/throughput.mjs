@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Requests/s of the generated app against a minimal Express 5 + express-session app with the
-// same store and the same installed versions: `npm run bench:throughput [-- --duration 10
-// --connections 50 --rounds 2 --stores memory,sqlite,redis,postgres --fresh]`.
+// same store and the same installed versions: `npm run bench:throughput [-- --duration 8
+// --connections 50 --rounds 4 --stores memory,sqlite,redis,postgres --fresh]`.
 //
 // Per store: the generated app (TypeScript, installed, built) is cached under
 // .e2e-tmp/bench/apps/<store> (the first run installs; sqlite compiles better-sqlite3, ~2 min;
@@ -9,7 +9,9 @@
 // SESSION_SECRET and trust proxy 1. One session cookie is obtained per server with
 // `X-Forwarded-Proto: https` (production cookies are __Host- and Secure) and sent back with
 // every request of the load (`GET /api/session`, which reads and writes the session) by
-// autocannon at 50 connections. Ours and the baseline alternate, each warmed up first.
+// autocannon at 50 connections. Ours and the baseline alternate, each warmed up first. On a
+// shared machine one run can be 30 % off: the table also shows each round's ratio (ours over
+// the baseline run next to it), which drifts in load mostly cancel.
 // Needs Redis and PostgreSQL: URLs from .e2e-tmp/services.env (TEST_REDIS_URL,
 // TEST_POSTGRES_URL) or REDIS_URL / DATABASE_URL; a store whose server is down is skipped.
 import { randomBytes } from 'node:crypto';
@@ -22,10 +24,10 @@ import { BENCH_TMP, REPO_ROOT, flags, load, median, must, run, table, userEnv } 
 import { freePort, spawnServer, stopServer, waitFor } from './server.mjs';
 
 const opts = flags(process.argv.slice(2), {
-  duration: 10,
+  duration: 8,
   warmup: 3,
   connections: 50,
-  rounds: 2,
+  rounds: 4,
   stores: 'memory,sqlite,redis,postgres',
   fresh: false,
   build: true,
@@ -158,8 +160,10 @@ for (const store of opts.stores.split(',')) {
   }
   const { app, versions } = await generatedApp(store);
   const samples = { ours: [], baseline: [] };
+  const roundRatios = [];
   for (let round = 0; round < opts.rounds; round++) {
     const order = round % 2 === 0 ? ['ours', 'baseline'] : ['baseline', 'ours'];
+    const pair = {};
     for (const kind of order) {
       let s;
       try {
@@ -169,9 +173,11 @@ for (const store of opts.stores.split(',')) {
         continue;
       }
       samples[kind].push(s);
+      pair[kind] = s;
       process.stderr.write(`  ${store} ${kind}: ${s.rps.toFixed(0)} req/s, p99 ${s.p99} ms, ${s.errors} errors\n`);
       await sleep(500);
     }
+    if (pair.ours && pair.baseline) roundRatios.push(pair.ours.rps / pair.baseline.rps);
   }
   if (!samples.ours.length || !samples.baseline.length) continue;
   const sum = (kind) => ({
@@ -181,7 +187,7 @@ for (const store of opts.stores.split(',')) {
   });
   const ours = sum('ours');
   const baseline = sum('baseline');
-  results.push({ store, versions, ours, baseline, ratio: ours.rps / baseline.rps, samples });
+  results.push({ store, versions, ours, baseline, ratio: ours.rps / baseline.rps, roundRatios, samples });
 }
 const loadAfter = load();
 
@@ -197,7 +203,7 @@ if (opts.json) {
   console.log(`Node ${process.version}, autocannon on the same machine; load average ${loadBefore} → ${loadAfter}.\n`);
   console.log(
     table(
-      ['store', 'ours req/s', 'ours p99 ms', 'ours errors', 'baseline req/s', 'baseline p99 ms', 'baseline errors', 'ours / baseline'],
+      ['store', 'ours req/s', 'ours p99 ms', 'ours errors', 'baseline req/s', 'baseline p99 ms', 'baseline errors', 'ours / baseline', 'each round'],
       results.map((r) => [
         r.store,
         r.ours.rps.toFixed(0),
@@ -207,6 +213,7 @@ if (opts.json) {
         r.baseline.p99,
         r.baseline.errors,
         r.ratio.toFixed(2),
+        r.roundRatios.map((x) => x.toFixed(2)).join(' '),
       ]),
     ),
   );
