@@ -178,8 +178,9 @@ function undo(fs: WriterFs, journal: Journal): void {
 
 /**
  * Writes `files` (relative POSIX paths) under `target`; refuses (UnsafePath, nothing written) a
- * path through a symbolic link below the target. On any failure, or when `signal` aborts
- * between two files, it undoes its own work and rethrows (WriteCancelled for an abort).
+ * path through a symbolic link below the target. On any failure, or when `signal` has aborted
+ * (looked at every `filesBetweenChecks` files and at the end), it undoes its own work and
+ * rethrows (WriteCancelled for an abort).
  */
 export async function writeFiles(
   fs: WriterFs,

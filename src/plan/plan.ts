@@ -58,7 +58,8 @@ function includedPartials(source: TemplateSource | undefined, partials: Map<stri
 }
 
 /** The rendered package.json, parsed; undefined when a template dropped it. */
-function parsePackageJson(files: Map<string, string | Buffer>, origin: string, includes: string[]): Record<string, unknown> | undefined {
+/** `includes` is called only to explain an error: it reads the template's text. */
+function parsePackageJson(files: Map<string, string | Buffer>, origin: string, includes: () => string[]): Record<string, unknown> | undefined {
   const raw = files.get('package.json');
   if (raw === undefined) return undefined;
   const text = raw.toString();
@@ -80,7 +81,8 @@ function parsePackageJson(files: Map<string, string | Buffer>, origin: string, i
           .map((l) => JSON.stringify(l.trim()))
           .join(' then ')}`
       : '';
-    const included = includes.length ? `; it includes ${includes.join(', ')}` : '';
+    const partials = includes();
+    const included = partials.length ? `; it includes ${partials.join(', ')}` : '';
     throw new TemplateError(origin, undefined, `renders package.json that is not valid JSON (${reason}${shown})${included}`);
   }
 }
@@ -101,7 +103,7 @@ export function createPlan({ answers, trees, sessionSecret, generator }: PlanInp
   for (const [path, source] of layered.files) assertInsideTarget(path, source.origin);
   const files = renderTemplates(layered, renderContext(answers, sessionSecret, generator));
   const packageSource = layered.files.get('package.json');
-  const packageJson = parsePackageJson(files, packageSource?.origin ?? 'package.json', includedPartials(packageSource, layered.partials));
+  const packageJson = parsePackageJson(files, packageSource?.origin ?? 'package.json', () => includedPartials(packageSource, layered.partials));
 
   const pm = commandsOf(answers.pm);
   const [installCommand, ...installArgs] = pm.install.split(' ');
