@@ -4,6 +4,7 @@ import { join, relative, sep } from 'node:path';
 import { build as esbuild, transformSync } from 'esbuild';
 import { defineConfig, type Options } from 'tsup';
 import type { Language } from './src/answers.js';
+import { plainTemplateFor } from './build/plain-template.js';
 import { precompileFor } from './build/precompile.js';
 
 const languages: Language[] = ['ts', 'js'];
@@ -31,7 +32,9 @@ const noSourceMap: Plugin = {
 
 /**
  * dist/precompiled/<part>.<lang>.cjs per part of templates/ (`base`, `partials`, `stores-<id>`)
- * and language: template path → precompiled spec for that language (0: a raw file).
+ * and language: template path → the template compiled for that language, a plain function
+ * (build/plain-template.ts) or, when it can't be one, Handlebars' precompiled spec; 0 for a
+ * raw file.
  */
 function precompileTemplates(outDir: string): string[] {
   const root = join(process.cwd(), 'templates');
@@ -41,7 +44,10 @@ function precompileTemplates(outDir: string): string[] {
     const [top, id] = key.split('/');
     const part = (parts[top === 'stores' ? `stores-${id}` : top!] ??= { ts: [], js: [] });
     const text = file.endsWith('.hbs') ? readFileSync(file, 'utf8') : undefined;
-    for (const lang of languages) part[lang].push(`${JSON.stringify(key)}:${text === undefined ? '0' : precompileFor(text, lang)}`);
+    for (const lang of languages) {
+      const compiled = text === undefined ? '0' : (plainTemplateFor(text, lang) ?? precompileFor(text, lang));
+      part[lang].push(`${JSON.stringify(key)}:${compiled}`);
+    }
   }
   mkdirSync(outDir, { recursive: true });
   for (const [name, byLang] of Object.entries(parts)) {
@@ -55,15 +61,15 @@ function precompileTemplates(outDir: string): string[] {
 
 /**
  * In the bundle, src/builtin-templates.ts becomes build/builtin-templates.js (templates
- * precompiled into dist/precompiled/) and `handlebars` becomes build/handlebars-precompiled.js
- * (the runtime only; the full compiler is dist/handlebars-compiler.cjs, loaded for a user's
- * templates). See those files. Compiling the built-ins at run time was ~2/3 of a scaffold's CPU.
+ * compiled into dist/precompiled/) and `handlebars` becomes build/handlebars-lazy.js (the real
+ * package, dist/handlebars-compiler.cjs, loaded only for a template with no plain form). See
+ * those files. Compiling the built-ins at run time was ~2/3 of a scaffold's CPU.
  */
 const precompiledTemplates: Plugin = {
   name: 'precompiled-templates',
   setup(build) {
     const buildDir = join(process.cwd(), 'build');
-    build.onResolve({ filter: /^handlebars$/ }, () => ({ path: join(buildDir, 'handlebars-precompiled.js') }));
+    build.onResolve({ filter: /^handlebars$/ }, () => ({ path: join(buildDir, 'handlebars-lazy.js') }));
     build.onResolve({ filter: /\/builtin-templates\.js$/ }, (args) =>
       args.importer.startsWith(join(process.cwd(), 'src')) ? { path: join(buildDir, 'builtin-templates.js') } : undefined,
     );

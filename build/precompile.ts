@@ -40,6 +40,12 @@ function specialize(program: Program | undefined, lang: Language): void {
   });
 }
 
+/** The template's syntax tree with the language blocks resolved for `lang`. */
+export function specialized(ast: Program, lang: Language): Program {
+  specialize(ast, lang);
+  return ast;
+}
+
 /**
  * The precompiled template (JavaScript source of Handlebars' template spec) for one language.
  * Parsing applies Handlebars' standalone-line white-space rules first, so removing the
@@ -48,8 +54,7 @@ function specialize(program: Program | undefined, lang: Language): void {
  */
 export function precompileFor(text: string, lang: Language): string {
   const options = { ...compileOptions, data: true };
-  const ast = Handlebars.parse(text);
-  specialize(ast, lang);
+  const ast = specialized(Handlebars.parse(text), lang);
   const compiler = Handlebars as unknown as {
     Compiler: new () => { compile(ast: Program, options: object): unknown };
     JavaScriptCompiler: new () => { compile(environment: unknown, options: object): string };

@@ -1,24 +1,24 @@
-import { isatty } from 'node:tty';
 import { Cancelled, exitCodes, UsageError } from './cli/errors.js';
 import { parseArgs } from './cli/options.js';
+import { processIo, type Io } from './cli/output.js';
 import { quickParse } from './cli/quick-args.js';
 import { Reporter } from './cli/report.js';
 import { generator } from './generator.js';
 import { TemplateError } from './plan/template-error.js';
 
-/** The whole CLI; returns the exit code. */
-export async function main(argv: string[]): Promise<number> {
+/** The whole CLI; returns the exit code. Tests pass `io` to capture what it writes. */
+export async function main(argv: string[], io: Io = processIo()): Promise<number> {
   const json = argv.includes('--json');
-  const reporter = new Reporter(json);
+  const reporter = new Reporter(json, io);
   try {
     const command = quickParse(argv) ?? (await parseArgs(argv, generator.name, generator.version));
     if (command.kind === 'info') {
-      process.stdout.write(command.text);
+      io.stdout.write(command.text);
       return exitCodes.ok;
     }
     if (command.kind === 'stores') {
       const { listStores } = await import('./cli/stores-list.js');
-      listStores(new Reporter(command.json));
+      listStores(new Reporter(command.json, io));
       return exitCodes.ok;
     }
     if (command.kind === 'eject') {
@@ -29,8 +29,7 @@ export async function main(argv: string[]): Promise<number> {
     return await create(command.options, reporter, {
       cwd: process.cwd(),
       env: process.env,
-      // Not process.stdin.isTTY: that builds the stdin stream (~6 ms) on runs that never read it.
-      stdinIsTty: isatty(0),
+      stdinIsTerminal: io.stdinIsTerminal,
     });
   } catch (error) {
     if (error instanceof UsageError) {

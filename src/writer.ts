@@ -186,7 +186,7 @@ export async function writeFiles(
   fs: WriterFs,
   target: string,
   files: Map<string, string | Buffer>,
-  signal?: AbortSignal,
+  signal?: { readonly aborted: boolean },
 ): Promise<{ written: number }> {
   const journal: Journal = { createdDirs: [], createdFiles: [], overwritten: new Map() };
   // Checked before anything is written, so a refusal leaves no trace.

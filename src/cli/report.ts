@@ -1,4 +1,4 @@
-import type { Writable } from 'node:stream';
+import type { Io, Sink } from './output.js';
 
 type Style = 'bold' | 'dim' | 'red' | 'green' | 'yellow' | 'cyan';
 const codes: Record<Style, [number, number]> = {
@@ -10,56 +10,46 @@ const codes: Record<Style, [number, number]> = {
   cyan: [36, 39],
 };
 
-function ignoreClosedPipe(error: NodeJS.ErrnoException): void {
-  if (error.code !== 'EPIPE') throw error;
+function paint(sink: Sink, style: Style, text: string): string {
+  if (!sink.isTerminal || 'NO_COLOR' in process.env) return text;
+  const [open, close] = codes[style];
+  return `\u001b[${open}m${text}\u001b[${close}m`;
 }
 
 /** Human output. With --json it all goes to stderr so that stdout holds only the JSON object. */
 export class Reporter {
-  readonly human: Writable;
-  private readonly color: boolean;
+  private readonly human: Sink;
 
-  constructor(readonly json: boolean) {
-    this.human = json ? process.stderr : process.stdout;
-    // `stores | head` closes the pipe early: the reader wants no more, which is not a crash.
-    if (this.human.listenerCount('error') === 0) this.human.on('error', ignoreClosedPipe);
-    const stream = this.human as Writable & { isTTY?: boolean };
-    this.color = Boolean(stream.isTTY) && !('NO_COLOR' in process.env);
+  constructor(
+    readonly json: boolean,
+    private readonly io: Io,
+  ) {
+    this.human = json ? io.stderr : io.stdout;
   }
 
   style(style: Style, text: string): string {
-    if (!this.color) return text;
-    const [open, close] = codes[style];
-    return `\u001b[${open}m${text}\u001b[${close}m`;
+    return paint(this.human, style, text);
   }
 
   line(text = ''): void {
     this.human.write(`${text}\n`);
   }
 
-  warn(text: string): void {
-    this.line(this.style('yellow', `! ${text}`));
-  }
-
   /** Warnings that are not errors, on stderr (stdout stays for results). */
   warning(text: string): void {
-    const stream = process.stderr as Writable & { isTTY?: boolean };
-    const styled = stream.isTTY && !('NO_COLOR' in process.env) ? `\u001b[33mWarning: ${text}\u001b[39m` : `Warning: ${text}`;
-    process.stderr.write(`${styled}\n`);
+    this.io.stderr.write(`${paint(this.io.stderr, 'yellow', `Warning: ${text}`)}\n`);
   }
 
   /** Errors always go to stderr. */
   error(text: string): void {
-    const stream = process.stderr as Writable & { isTTY?: boolean };
-    const styled = stream.isTTY && !('NO_COLOR' in process.env) ? `\u001b[31m${text}\u001b[39m` : text;
-    process.stderr.write(`${styled}\n`);
+    this.io.stderr.write(`${paint(this.io.stderr, 'red', text)}\n`);
   }
 
   result(value: unknown): void {
-    if (this.json) process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    if (this.json) this.io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
   }
 
   get interactiveTerminal(): boolean {
-    return Boolean((this.human as Writable & { isTTY?: boolean }).isTTY);
+    return this.human.isTerminal;
   }
 }

@@ -1,4 +1,5 @@
 import Handlebars from 'handlebars';
+import { missingPartial, plainRuntime, type TemplateData } from './plain-runtime.js';
 import { isTemplate, type TemplateSource } from './templates.js';
 import type { LayeredTemplates } from './layers.js';
 import { TemplateError } from './template-error.js';
@@ -69,33 +70,54 @@ function createEngine(isTs: boolean): Engine {
   return engine;
 }
 
-function compile(engine: Engine, source: TemplateSource) {
-  try {
-    const template = source.precompiled
-      ? engine.template(source.precompiled)
-      : engine.compile(source.content.toString('utf8'), compileOptions);
-    return (context: unknown, options?: Handlebars.RuntimeOptions) => {
-      try {
-        return template(context, options);
-      } catch (error) {
-        throw asTemplateError(error, source);
-      }
-    };
-  } catch (error) {
-    throw asTemplateError(error, source);
-  }
-}
+/** A template or partial ready to render: context and data frame in, text out. */
+type Rendering = (context: unknown, data: TemplateData) => string;
 
 /**
  * Renders every file in memory. A file that renders to white space only (or a raw file that
  * holds nothing else) is left out: that is how language- and store-specific files drop away,
  * and how a user's template drops a built-in file. Throws TemplateError.
+ *
+ * Built-ins compiled to plain JavaScript (the published package) render without Handlebars;
+ * Handlebars is created only for a template that has no plain form (a user's, or one the
+ * plain compiler does not handle). Partials of either kind can include each other.
  */
 export function renderTemplates(templates: LayeredTemplates, context: Record<string, unknown> & { isTs: boolean }): Map<string, string | Buffer> {
-  const engine = createEngine(context.isTs);
+  const sources = [...templates.partials.values(), ...templates.files.values()];
+  const engine = sources.some((s) => isTemplate(s.origin) && !s.render) ? createEngine(context.isTs) : undefined;
+  const partials = new Map<string, Rendering>();
+  const runtime = plainRuntime((name, partialContext, data) => {
+    const partial = partials.get(name);
+    if (!partial) throw missingPartial(name);
+    return partial(partialContext, data);
+  });
+
+  const compile = (source: TemplateSource): Rendering => {
+    let rendering: Rendering;
+    try {
+      if (source.render) {
+        const render = source.render;
+        rendering = (c, d) => render(c, d, runtime);
+      } else {
+        const template = source.precompiled ? engine!.template(source.precompiled) : engine!.compile(source.content.toString('utf8'), compileOptions);
+        rendering = (c, d) => template(c, { data: d });
+      }
+    } catch (error) {
+      throw asTemplateError(error, source);
+    }
+    return (c, d) => {
+      try {
+        return rendering(c, d);
+      } catch (error) {
+        throw asTemplateError(error, source);
+      }
+    };
+  };
+
   for (const [name, source] of templates.partials) {
-    const partial = compile(engine, source);
-    engine.registerPartial(name, partial as unknown as Handlebars.Template);
+    const partial = compile(source);
+    partials.set(name, partial);
+    engine?.registerPartial(name, ((c: unknown, options: Handlebars.RuntimeOptions) => partial(c, options.data)) as unknown as Handlebars.Template);
   }
   const output = new Map<string, string | Buffer>();
   for (const [path, source] of [...templates.files].sort(([a], [b]) => (a < b ? -1 : 1))) {
@@ -104,7 +126,7 @@ export function renderTemplates(templates: LayeredTemplates, context: Record<str
       if (source.content.toString('utf8').trim() !== '') output.set(path, source.content);
       continue;
     }
-    const text = compile(engine, source)(context);
+    const text = compile(source)(context, { root: context });
     if (text.trim() !== '') output.set(path, text);
   }
   return output;

@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Io } from '../../src/cli/output.js';
 import { main } from '../../src/index.js';
 
 let dir: string;
@@ -12,16 +13,20 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'cesa-main-'));
   out = '';
   err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((err += String(chunk)), true));
 });
 
 afterEach(() => {
-  vi.restoreAllMocks();
   rmSync(dir, { recursive: true, force: true });
 });
 
-const run = (...argv: string[]) => main(argv);
+/** What the CLI writes, captured; no terminal anywhere, so nothing can be asked. */
+const io: Io = {
+  stdout: { write: (text) => void (out += text), isTerminal: false },
+  stderr: { write: (text) => void (err += text), isTerminal: false },
+  stdinIsTerminal: () => false,
+};
+
+const run = (...argv: string[]) => main(argv, io);
 const target = (name = 'app') => join(dir, name);
 
 describe('main: usage errors exit 2 and write nothing', () => {
