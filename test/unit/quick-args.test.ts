@@ -55,6 +55,18 @@ const odd: string[][] = [
   ['api', '--install=false'],
   ['-1'],
   ['--template'],
+  ['api', '-s'],
+  ['-s', '-y'],
+  ['--store', '-'],
+  ['--store', '-x', 'api'],
+  ['--no-bogus'],
+  ['--no-'],
+  ['--dry-run=1'],
+  ['--no-install=1'],
+  ['---store', 'x'],
+  ['--STORE', 'redis'],
+  ['-', 'api'],
+  ['api', '--pm', 'yarn', '--pm=npm'],
 ];
 
 describe('quick argument parser', () => {
