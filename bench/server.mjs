@@ -1,5 +1,6 @@
 // Starting and stopping the servers under test.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 export function freePort() {
@@ -51,4 +52,15 @@ export async function waitFor(base, server, timeoutMs = 30_000) {
     }
   }
   throw new Error(`\`${server.command}\` did not answer within ${timeoutMs} ms:\n${server.output()}`);
+}
+
+/** CPU time (user + system, ms) a process has used so far; null where /proc is missing. */
+export function cpuMs(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // from field 3 (state) on
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in USER_HZ (100) ticks
+  } catch {
+    return null;
+  }
 }

@@ -3,9 +3,10 @@
 // same store and the same installed versions: `npm run bench:throughput [-- --duration 8
 // --connections 50 --rounds 4 --stores memory,sqlite,redis,postgres --fresh]`.
 //
-// Per store: the generated app (TypeScript, installed, built) is cached under
-// .e2e-tmp/bench/apps/<store> (the first run installs; sqlite compiles better-sqlite3, ~2 min;
-// --fresh scaffolds again). Both servers run with NODE_ENV=production, a 40-character
+// Per store: the generated app (TypeScript) is scaffolded from the current templates and built
+// under .e2e-tmp/bench/apps/<store>; its node_modules are kept while its package.json does
+// not change (the first run installs; sqlite compiles better-sqlite3, ~2 min; --fresh
+// installs again). Both servers run with NODE_ENV=production, a 40-character
 // SESSION_SECRET and trust proxy 1. One session cookie is obtained per server with
 // `X-Forwarded-Proto: https` (production cookies are __Host- and Secure) and sent back with
 // every request of the load (`GET /api/session`, which reads and writes the session) by
@@ -16,12 +17,12 @@
 // TEST_POSTGRES_URL) or REDIS_URL / DATABASE_URL; a store whose server is down is skipped.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import { BENCH_TMP, REPO_ROOT, flags, load, median, must, run, table, userEnv } from './lib.mjs';
-import { freePort, spawnServer, stopServer, waitFor } from './server.mjs';
+import { cpuMs, freePort, spawnServer, stopServer, waitFor } from './server.mjs';
 
 const opts = flags(process.argv.slice(2), {
   duration: 8,
@@ -62,21 +63,34 @@ async function benchDatabase(testUrl) {
   return testUrl; // no psql or no right to create: share the test database (tables differ)
 }
 
-/** Scaffold (with install) and build the generated app for a store, reusing the cache. */
+/**
+ * Scaffolds the app for a store from the current templates (every run, so the bench never
+ * measures an old scaffold) and builds it; its node_modules are reused while package.json
+ * is unchanged.
+ */
 async function generatedApp(store) {
   const dir = join(BENCH_TMP, 'apps', store);
   const app = join(dir, 'app');
-  if (opts.fresh || !existsSync(join(app, 'node_modules', 'express-session'))) {
-    await rm(dir, { recursive: true, force: true });
-    await mkdir(dir, { recursive: true });
-    process.stderr.write(`  scaffolding and installing the ${store} app (once; cached in ${dir})…\n`);
-    must(
-      await run(process.execPath, [join(REPO_ROOT, 'bin', 'create-express-session-app.js'), 'app', '--store', store, '--lang', 'ts', '--pm', 'npm', '--no-git', '--no-docker'], {
-        cwd: dir,
-        timeoutMs: 600_000,
-      }),
-      `scaffolding the ${store} app`,
-    );
+  const staging = join(dir, 'staging'); // scaffolded as `app` there too: the same package name
+  const next = join(staging, 'app');
+  await rm(staging, { recursive: true, force: true });
+  await mkdir(staging, { recursive: true });
+  must(
+    await run(process.execPath, [join(REPO_ROOT, 'bin', 'create-express-session-app.js'), 'app', '--store', store, '--lang', 'ts', '--pm', 'npm', '--no-git', '--no-docker', '--no-install'], {
+      cwd: staging,
+      timeoutMs: 60_000,
+    }),
+    `scaffolding the ${store} app`,
+  );
+  const manifest = (root) => (existsSync(join(root, 'package.json')) ? readFileSync(join(root, 'package.json'), 'utf8') : null);
+  const reuse = !opts.fresh && existsSync(join(app, 'node_modules', 'express-session')) && manifest(app) === manifest(next);
+  if (reuse) await rename(join(app, 'node_modules'), join(next, 'node_modules'));
+  await rm(app, { recursive: true, force: true });
+  await rename(next, app);
+  await rm(staging, { recursive: true, force: true });
+  if (!reuse) {
+    process.stderr.write(`  installing the ${store} app (kept in ${dir} while its package.json is unchanged)…\n`);
+    must(await run('npm', ['install', '--no-audit', '--no-fund'], { cwd: app, timeoutMs: 600_000 }), `installing the ${store} app`);
   }
   // The bench sets every variable itself; a .env would only fill gaps, but leave none.
   await rm(join(app, '.env'), { force: true });
@@ -103,8 +117,10 @@ async function sessionCookie(base) {
   let problem;
   for (let attempt = 0; attempt < 3; attempt++) {
     const res = await fetch(`${base}/api/session`, { headers: { 'x-forwarded-proto': 'https' } });
+    // The whole body first: express-session holds back the last byte until the store has the session.
+    const body = await res.text();
     const setCookie = res.headers.get('set-cookie');
-    if (res.status !== 200 || !setCookie) throw new Error(`GET /api/session gave ${res.status} and no cookie: ${await res.text()}`);
+    if (res.status !== 200 || !setCookie) throw new Error(`GET /api/session gave ${res.status} and no cookie: ${body}`);
     const cookie = setCookie.split(';')[0];
     const again = await fetch(`${base}/api/session`, { headers: { 'x-forwarded-proto': 'https', cookie } });
     const text = await again.text();
@@ -144,8 +160,12 @@ async function measure(kind, store, app) {
     await waitFor(base, server);
     const cookie = await sessionCookie(base);
     await cannon(`${base}/api/session`, cookie, opts.warmup);
+    const cpuBefore = cpuMs(server.child.pid);
     const r = await cannon(`${base}/api/session`, cookie, opts.duration);
-    return { rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.timeouts + r.non2xx, total: r.requests.total };
+    const cpuAfter = cpuMs(server.child.pid);
+    // The server's own CPU per request: steadier than req/s when the machine's load moves.
+    const cpuUs = cpuBefore === null || cpuAfter === null ? null : ((cpuAfter - cpuBefore) * 1000) / r.requests.total;
+    return { rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.timeouts + r.non2xx, total: r.requests.total, cpuUs };
   } finally {
     await stopServer(server);
   }
@@ -174,7 +194,7 @@ for (const store of opts.stores.split(',')) {
       }
       samples[kind].push(s);
       pair[kind] = s;
-      process.stderr.write(`  ${store} ${kind}: ${s.rps.toFixed(0)} req/s, p99 ${s.p99} ms, ${s.errors} errors\n`);
+      process.stderr.write(`  ${store} ${kind}: ${s.rps.toFixed(0)} req/s, p99 ${s.p99} ms, ${s.errors} errors, ${s.cpuUs?.toFixed(0) ?? '?'} µs CPU/request\n`);
       await sleep(500);
     }
     if (pair.ours && pair.baseline) roundRatios.push(pair.ours.rps / pair.baseline.rps);
@@ -184,6 +204,7 @@ for (const store of opts.stores.split(',')) {
     rps: median(samples[kind].map((s) => s.rps)),
     p99: median(samples[kind].map((s) => s.p99)),
     errors: samples[kind].reduce((n, s) => n + s.errors, 0),
+    cpuUs: samples[kind].every((s) => s.cpuUs !== null) ? median(samples[kind].map((s) => s.cpuUs)) : null,
   });
   const ours = sum('ours');
   const baseline = sum('baseline');
@@ -203,7 +224,7 @@ if (opts.json) {
   console.log(`Node ${process.version}, autocannon on the same machine; load average ${loadBefore} → ${loadAfter}.\n`);
   console.log(
     table(
-      ['store', 'ours req/s', 'ours p99 ms', 'ours errors', 'baseline req/s', 'baseline p99 ms', 'baseline errors', 'ours / baseline', 'each round'],
+      ['store', 'ours req/s', 'ours p99 ms', 'ours errors', 'baseline req/s', 'baseline p99 ms', 'baseline errors', 'ours / baseline', 'each round', 'CPU µs/req ours / baseline'],
       results.map((r) => [
         r.store,
         r.ours.rps.toFixed(0),
@@ -214,6 +235,7 @@ if (opts.json) {
         r.baseline.errors,
         r.ratio.toFixed(2),
         r.roundRatios.map((x) => x.toFixed(2)).join(' '),
+        r.ours.cpuUs === null || r.baseline.cpuUs === null ? 'n/a' : `${r.ours.cpuUs.toFixed(0)} / ${r.baseline.cpuUs.toFixed(0)}`,
       ]),
     ),
   );
