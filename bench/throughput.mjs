@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Requests/s of the generated app against a minimal Express 5 + express-session app with the
-// same store and the same installed versions: `npm run bench:throughput [-- --duration 8
-// --connections 50 --rounds 4 --stores memory,sqlite,redis,postgres --fresh]`.
+// same store and the same installed versions: `npm run bench:throughput [-- --duration 4
+// --rounds 10 --warmup 3 --connections 50 --stores memory,sqlite,redis,postgres --fresh --no-pin]`.
 //
 // Per store: the generated app (TypeScript) is scaffolded from the current templates and built
 // under .e2e-tmp/bench/apps/<store>; its node_modules are kept while its package.json does
@@ -10,14 +10,16 @@
 // SESSION_SECRET and trust proxy 1. One session cookie is obtained per server with
 // `X-Forwarded-Proto: https` (production cookies are __Host- and Secure) and sent back with
 // every request of the load (`GET /api/session`, which reads and writes the session) by
-// autocannon at 50 connections. Ours and the baseline alternate, each warmed up first. On a
-// shared machine one run can be 30 % off: the table also shows each round's ratio (ours over
-// the baseline run next to it), which drifts in load mostly cancel.
+// autocannon at 50 connections. Both servers are started and warmed up, then take the load
+// in turns, `--duration` seconds each, for `--rounds` rounds. On a shared machine one slice
+// can be 30 % off the next: the headline ratio is the median of each round's ratio (ours
+// over the baseline slice next to it), which drifts in load mostly cancel.
 // Needs Redis and PostgreSQL: URLs from .e2e-tmp/services.env (TEST_REDIS_URL,
 // TEST_POSTGRES_URL) or REDIS_URL / DATABASE_URL; a store whose server is down is skipped.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
@@ -25,13 +27,14 @@ import { BENCH_TMP, REPO_ROOT, flags, load, median, must, run, table, userEnv } 
 import { cpuMs, freePort, spawnServer, stopServer, waitFor } from './server.mjs';
 
 const opts = flags(process.argv.slice(2), {
-  duration: 8,
+  duration: 4,
   warmup: 3,
   connections: 50,
-  rounds: 4,
+  rounds: 10,
   stores: 'memory,sqlite,redis,postgres',
   fresh: false,
   build: true,
+  pin: true,
   json: false,
 });
 
@@ -140,7 +143,8 @@ function cannon(url, cookie, duration) {
   });
 }
 
-async function measure(kind, store, app) {
+/** Starts one server (ours or the baseline) with its session cookie, warmed up. */
+async function startServer(kind, store, app) {
   const port = await freePort();
   const env = userEnv({
     NODE_ENV: 'production',
@@ -154,22 +158,36 @@ async function measure(kind, store, app) {
   });
   await mkdir(join(app, 'data'), { recursive: true });
   const args = kind === 'ours' ? ['dist/server.js'] : [join('bench-baseline', `${store}.mjs`)];
-  const server = spawnServer(process.execPath, args, { cwd: app, env });
+  const server = pinning
+    ? spawnServer('taskset', ['-c', '1', process.execPath, ...args], { cwd: app, env }) // taskset execs node: same pid
+    : spawnServer(process.execPath, args, { cwd: app, env });
   try {
-    const base = `http://127.0.0.1:${port}`;
-    await waitFor(base, server);
-    const cookie = await sessionCookie(base);
-    await cannon(`${base}/api/session`, cookie, opts.warmup);
-    const cpuBefore = cpuMs(server.child.pid);
-    const r = await cannon(`${base}/api/session`, cookie, opts.duration);
-    const cpuAfter = cpuMs(server.child.pid);
-    // The server's own CPU per request: steadier than req/s when the machine's load moves.
-    const cpuUs = cpuBefore === null || cpuAfter === null ? null : ((cpuAfter - cpuBefore) * 1000) / r.requests.total;
-    return { rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.timeouts + r.non2xx, total: r.requests.total, cpuUs };
-  } finally {
+    const url = `http://127.0.0.1:${port}/api/session`;
+    await waitFor(`http://127.0.0.1:${port}`, server);
+    const cookie = await sessionCookie(`http://127.0.0.1:${port}`);
+    await cannon(url, cookie, opts.warmup);
+    return { kind, server, url, cookie };
+  } catch (error) {
     await stopServer(server);
+    throw error;
   }
 }
+
+/** One slice of load on a running server. */
+async function measure({ server, url, cookie }) {
+  const cpuBefore = cpuMs(server.child.pid);
+  const r = await cannon(url, cookie, opts.duration);
+  const cpuAfter = cpuMs(server.child.pid);
+  // The server's own CPU per request, beside req/s.
+  const cpuUs = cpuBefore === null || cpuAfter === null ? null : ((cpuAfter - cpuBefore) * 1000) / r.requests.total;
+  return { rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.timeouts + r.non2xx, total: r.requests.total, cpuUs };
+}
+
+// On two or more CPUs the servers run on CPU 1 and this process (autocannon) on CPU 0:
+// left to the scheduler, they trade places and one slice can be 30 % off the next.
+// (A store server — Redis, PostgreSQL — still goes wherever the scheduler puts it.)
+const pinning = opts.pin && availableParallelism() >= 2 && (await run('taskset', ['-a', '-cp', '0', String(process.pid)])).code === 0;
+if (opts.pin && !pinning) console.error('taskset is missing or failed: processes not pinned, expect noisier figures.');
 
 const results = [];
 const loadBefore = load();
@@ -179,36 +197,39 @@ for (const store of opts.stores.split(',')) {
     continue;
   }
   const { app, versions } = await generatedApp(store);
-  const samples = { ours: [], baseline: [] };
-  const roundRatios = [];
-  for (let round = 0; round < opts.rounds; round++) {
-    const order = round % 2 === 0 ? ['ours', 'baseline'] : ['baseline', 'ours'];
-    const pair = {};
-    for (const kind of order) {
-      let s;
-      try {
-        s = await measure(kind, store, app);
-      } catch (error) {
-        console.error(`  ${store} ${kind}: run failed, not counted: ${error.message}`);
-        continue;
+  // Both servers stay up, warmed, and take the load in turns (only one at a time), so a
+  // drift in the machine's speed hits both alike; each round's ratio compares neighbours.
+  const servers = {};
+  try {
+    for (const kind of ['ours', 'baseline']) servers[kind] = await startServer(kind, store, app);
+    const samples = { ours: [], baseline: [] };
+    const roundRatios = [];
+    for (let round = 0; round < opts.rounds; round++) {
+      const order = round % 2 === 0 ? ['ours', 'baseline'] : ['baseline', 'ours'];
+      const pair = {};
+      for (const kind of order) {
+        const sample = await measure(servers[kind]);
+        samples[kind].push(sample);
+        pair[kind] = sample;
+        process.stderr.write(
+          `  ${store} ${kind}: ${sample.rps.toFixed(0)} req/s, p99 ${sample.p99} ms, ${sample.errors} errors, ${sample.cpuUs?.toFixed(0) ?? '?'} µs CPU/request\n`,
+        );
       }
-      samples[kind].push(s);
-      pair[kind] = s;
-      process.stderr.write(`  ${store} ${kind}: ${s.rps.toFixed(0)} req/s, p99 ${s.p99} ms, ${s.errors} errors, ${s.cpuUs?.toFixed(0) ?? '?'} µs CPU/request\n`);
-      await sleep(500);
+      roundRatios.push(pair.ours.rps / pair.baseline.rps);
     }
-    if (pair.ours && pair.baseline) roundRatios.push(pair.ours.rps / pair.baseline.rps);
+    const sum = (kind) => ({
+      rps: median(samples[kind].map((x) => x.rps)),
+      p99: median(samples[kind].map((x) => x.p99)),
+      errors: samples[kind].reduce((n, x) => n + x.errors, 0),
+      cpuUs: samples[kind].every((x) => x.cpuUs !== null) ? median(samples[kind].map((x) => x.cpuUs)) : null,
+    });
+    results.push({ store, versions, ours: sum('ours'), baseline: sum('baseline'), ratio: median(roundRatios), roundRatios, samples });
+  } catch (error) {
+    console.error(`  ${store}: not measured: ${error.message}`);
+    process.exitCode = 1;
+  } finally {
+    await Promise.all(Object.values(servers).map((s) => stopServer(s.server)));
   }
-  if (!samples.ours.length || !samples.baseline.length) continue;
-  const sum = (kind) => ({
-    rps: median(samples[kind].map((s) => s.rps)),
-    p99: median(samples[kind].map((s) => s.p99)),
-    errors: samples[kind].reduce((n, s) => n + s.errors, 0),
-    cpuUs: samples[kind].every((s) => s.cpuUs !== null) ? median(samples[kind].map((s) => s.cpuUs)) : null,
-  });
-  const ours = sum('ours');
-  const baseline = sum('baseline');
-  results.push({ store, versions, ours, baseline, ratio: ours.rps / baseline.rps, roundRatios, samples });
 }
 const loadAfter = load();
 
@@ -219,7 +240,7 @@ if (opts.json) {
   console.log(JSON.stringify(result, null, 2));
 } else {
   console.log(
-    `\nGET /api/session with a session cookie (read + write), ${opts.connections} connections, ${opts.duration} s × ${opts.rounds} rounds, medians.`,
+    `\nGET /api/session with a session cookie (read + write), ${opts.connections} connections, ${opts.rounds} rounds of ${opts.duration} s per server, medians; ours / baseline is the median of the rounds' ratios.`,
   );
   console.log(`Node ${process.version}, autocannon on the same machine; load average ${loadBefore} → ${loadAfter}.\n`);
   console.log(
