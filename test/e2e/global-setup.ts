@@ -1,13 +1,16 @@
 /**
- * Once per e2e run: pack the repository and install the tarball into a scratch prefix.
+ * Once per e2e run: create the test databases on the servers that answer, pack the
+ * repository and install the tarball into a scratch prefix.
  * Teardown removes the tarball and the scratch directory (keep them with E2E_KEEP=1).
  */
 import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { prepareTestDatabases } from '../support/services.js';
 import { prepareCli } from './pack.js';
 
 export default async function setup(project: TestProject) {
+  for (const line of await prepareTestDatabases()) console.log(`e2e: ${line}`);
   const packed = await prepareCli();
   project.provide('e2eCli', packed);
   console.log(

@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { databaseProblem, ensureTestDatabase } from './databases.js';
 import { run as runCommand, type RunResult as CommandResult } from './process.js';
 
 export { freePort, startProcess, stop, waitForHttp, run, describeRun, userEnv } from './process.js';
@@ -105,14 +106,41 @@ export function startHint(name: ServiceName): string {
  * tests are skipped. A service this machine cannot start (MongoDB) is skipped even in CI.
  */
 export async function requireService(name: ServiceName): Promise<boolean> {
-  if (await isServiceUp(name)) return true;
-  const { host, port } = serviceAddress(name);
-  const why = `${name} is not reachable at ${host}:${port} (${serviceUrl(name)}): ${startHint(name)}`;
+  const why = await serviceProblem(name);
+  if (why === undefined) return true;
   if (isCI() && MANAGED_SERVICES.includes(name)) {
     throw new Error(`[CI] ${why}. In CI this is a failure, not a skip (.ci/run starts all services).`);
   }
   console.warn(`skipping tests that need ${name}: ${why}`);
   return false;
+}
+
+/** Why the tests cannot use this service (server down, test database unusable), or undefined. */
+async function serviceProblem(name: ServiceName): Promise<string | undefined> {
+  const { host, port } = serviceAddress(name);
+  if (!(await isServiceUp(name))) return `${name} is not reachable at ${host}:${port} (${serviceUrl(name)}): ${startHint(name)}`;
+  if (name !== 'postgres' && name !== 'mysql') return undefined;
+  const problem = await databaseProblem(name, serviceUrl(name));
+  return (
+    problem &&
+    `${name} answers at ${host}:${port}, but the test database in ${serviceUrl(name)} cannot be used (${problem}); ` +
+      `create it with \`npm run services -- ${name}\``
+  );
+}
+
+/**
+ * Create the PostgreSQL and MySQL test databases on the servers that answer (the e2e global
+ * setup, so `npm test` needs nothing run before it). Returns one line per server for the log;
+ * a database it cannot create is left to `requireService`, which skips or fails its tests.
+ */
+export async function prepareTestDatabases(): Promise<string[]> {
+  const lines: string[] = [];
+  for (const name of ['postgres', 'mysql'] as const) {
+    if (!(await isServiceUp(name))) continue;
+    const result = await ensureTestDatabase(name, serviceUrl(name));
+    lines.push(result instanceof Error ? `${name}: ${result.message}` : `${name}: test database ${result}`);
+  }
+  return lines;
 }
 
 export function isCI(): boolean {
