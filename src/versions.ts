@@ -5,6 +5,8 @@
  */
 export const versions = {
   express: '5.3.0',
+  'express-rate-limit': '8.7.4',
+  'rate-limit-redis': '6.0.1',
   'express-session': '1.19.0',
   memorystore: '1.6.8',
   'cookie-session': '2.1.1',

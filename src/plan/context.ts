@@ -13,7 +13,7 @@ export interface DependencySet {
   devDependencies: Dependency[];
 }
 
-const appDependencies: PackageName[] = ['express'];
+const appDependencies: PackageName[] = ['express', 'express-rate-limit'];
 const appDevDependencies: PackageName[] = ['vitest', 'supertest'];
 const typeScriptDevDependencies: PackageName[] = ['typescript', 'tsx', '@types/node', '@types/express', '@types/supertest'];
 
@@ -40,7 +40,7 @@ export function envOf(answers: Pick<Answers, 'store'>): EnvVar[] {
       example: 'replace-with-at-least-32-random-characters',
       description: 'Secrets that sign the session cookie, comma-separated, newest first (at least 32 characters each in production)',
     },
-    { name: 'TRUST_PROXY', value: 'false', example: '1', description: 'Proxies in front of the app: a hop count, true/false, or addresses' },
+    { name: 'TRUST_PROXY', value: 'false', example: 'false', description: 'Proxies in front of the app: a hop count, true/false, or addresses' },
     { name: 'SESSION_IDLE_TIMEOUT', value: '1800', example: '1800', description: 'Seconds of inactivity before a session expires' },
     { name: 'SESSION_ABSOLUTE_TIMEOUT', value: '86400', example: '86400', description: 'Seconds after login before the user must log in again' },
     ...answers.store.env,
