@@ -24,6 +24,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, CookieJar, driveContract, login, me, type Reply } from './contract.js';
 import { removeDir, scaffold, tempDir } from './pack.js';
+import { E2E_LIMITS, buildOnce } from './app.js';
 import {
   describeRun,
   freePort,
@@ -101,9 +102,10 @@ interface RunningApp {
 
 /** `npm start` on `port` (TS: builds first), waiting for /health 200. */
 async function startApp(store: StoreId, app: string, port: number): Promise<RunningApp> {
+  await buildOnce(app);
   const proc = startProcess('npm', ['start'], {
     cwd: app,
-    env: appEnv(store, { PORT: String(port), HOST: '127.0.0.1' }),
+    env: appEnv(store, { ...E2E_LIMITS, PORT: String(port), HOST: '127.0.0.1' }),
   });
   const baseUrl = `http://127.0.0.1:${port}`;
   try {
@@ -500,6 +502,7 @@ for (const lang of LANGS) {
 
     /** Start a command in the app and wait for it to exit (it must not serve). */
     async function bootExpectingFailure(env: NodeJS.ProcessEnv, what: string) {
+      await buildOnce(app);
       const proc = startProcess('npm', ['start'], { cwd: app, env });
       running.add(proc);
       const t = Date.now();
