@@ -17,13 +17,13 @@
 // Needs Redis and PostgreSQL: URLs from .e2e-tmp/services.env (TEST_REDIS_URL,
 // TEST_POSTGRES_URL) or REDIS_URL / DATABASE_URL; a store whose server is down is skipped.
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { cp, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
-import { BENCH_TMP, REPO_ROOT, flags, load, median, must, run, table, userEnv } from './lib.mjs';
+import { generatedApp, postgresUrl, redisUrl } from './apps.mjs';
+import { BENCH_TMP, flags, load, median, run, table, userEnv } from './lib.mjs';
 import { cpuMs, freePort, spawnServer, stopServer, waitFor } from './server.mjs';
 
 const opts = flags(process.argv.slice(2), {
@@ -37,77 +37,6 @@ const opts = flags(process.argv.slice(2), {
   pin: true,
   json: false,
 });
-
-function servicesEnv() {
-  const file = join(REPO_ROOT, '.e2e-tmp', 'services.env');
-  const env = {};
-  if (existsSync(file)) {
-    for (const line of readFileSync(file, 'utf8').split('\n')) {
-      const m = /^([A-Z_]+)=(.*)$/.exec(line.trim());
-      if (m) env[m[1]] = m[2];
-    }
-  }
-  return env;
-}
-const services = servicesEnv();
-const redisUrl = process.env.REDIS_URL ?? services.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const postgresUrl = process.env.DATABASE_URL ?? (await benchDatabase(services.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/sessions_test'));
-
-/** A database of its own (sessions_bench) beside the test one, so tests that empty tables don't interfere. */
-async function benchDatabase(testUrl) {
-  const url = new URL(testUrl);
-  const admin = new URL(testUrl);
-  admin.pathname = '/postgres';
-  const r = await run('psql', [admin.href, '-tAc', 'CREATE DATABASE sessions_bench'], { timeoutMs: 10_000 });
-  if (r.code === 0 || /already exists/.test(r.stderr)) {
-    url.pathname = '/sessions_bench';
-    return url.href;
-  }
-  return testUrl; // no psql or no right to create: share the test database (tables differ)
-}
-
-/**
- * Scaffolds the app for a store from the current templates (every run, so the bench never
- * measures an old scaffold) and builds it; its node_modules are reused while package.json
- * is unchanged.
- */
-async function generatedApp(store) {
-  const dir = join(BENCH_TMP, 'apps', store);
-  const app = join(dir, 'app');
-  const staging = join(dir, 'staging'); // scaffolded as `app` there too: the same package name
-  const next = join(staging, 'app');
-  await rm(staging, { recursive: true, force: true });
-  await mkdir(staging, { recursive: true });
-  must(
-    await run(process.execPath, [join(REPO_ROOT, 'bin', 'create-express-session-app.js'), 'app', '--store', store, '--lang', 'ts', '--pm', 'npm', '--no-git', '--no-docker', '--no-install'], {
-      cwd: staging,
-      timeoutMs: 60_000,
-    }),
-    `scaffolding the ${store} app`,
-  );
-  const manifest = (root) => (existsSync(join(root, 'package.json')) ? readFileSync(join(root, 'package.json'), 'utf8') : null);
-  const reuse = !opts.fresh && existsSync(join(app, 'node_modules', 'express-session')) && manifest(app) === manifest(next);
-  if (reuse) await rename(join(app, 'node_modules'), join(next, 'node_modules'));
-  await rm(app, { recursive: true, force: true });
-  await rename(next, app);
-  await rm(staging, { recursive: true, force: true });
-  if (!reuse) {
-    process.stderr.write(`  installing the ${store} app (kept in ${dir} while its package.json is unchanged)…\n`);
-    must(await run('npm', ['install', '--no-audit', '--no-fund'], { cwd: app, timeoutMs: 600_000 }), `installing the ${store} app`);
-  }
-  // The bench sets every variable itself; a .env would only fill gaps, but leave none.
-  await rm(join(app, '.env'), { force: true });
-  if (opts.build) must(await run('npm', ['run', 'build'], { cwd: app, timeoutMs: 300_000 }), `building the ${store} app`);
-  await rm(join(app, 'bench-baseline'), { recursive: true, force: true });
-  await mkdir(join(app, 'bench-baseline'));
-  for (const file of ['common.mjs', `${store}.mjs`]) await cp(join(REPO_ROOT, 'bench', 'baseline', file), join(app, 'bench-baseline', file));
-  const versions = {};
-  for (const name of ['express', 'express-session', 'memorystore', 'connect-redis', 'redis', 'connect-pg-simple', 'pg', 'better-sqlite3']) {
-    const pkg = join(app, 'node_modules', name, 'package.json');
-    if (existsSync(pkg)) versions[name] = JSON.parse(readFileSync(pkg, 'utf8')).version;
-  }
-  return { app, versions };
-}
 
 async function storeUp(store) {
   if (store === 'redis') return (await run('redis-cli', ['-u', redisUrl, 'ping'], { timeoutMs: 5_000 })).stdout.includes('PONG');
@@ -196,7 +125,7 @@ for (const store of opts.stores.split(',')) {
     console.error(`${store}: the server is not reachable, skipped (start it with npm run services).`);
     continue;
   }
-  const { app, versions } = await generatedApp(store);
+  const { app, versions } = await generatedApp(store, opts);
   // Both servers stay up, warmed, and take the load in turns (only one at a time), so a
   // drift in the machine's speed hits both alike; each round's ratio compares neighbours.
   const servers = {};

@@ -5,6 +5,8 @@
  */
 export const versions = {
   express: '5.3.0',
+  'express-rate-limit': '8.7.4',
+  'rate-limit-redis': '6.0.1',
   'express-session': '1.19.0',
   memorystore: '1.6.8',
   'cookie-session': '2.1.1',
@@ -16,6 +18,7 @@ export const versions = {
   'connect-redis': '9.0.0', // 10 needs Node 22
   redis: '6.3.1',
   'connect-memcached': '3.0.0',
+  'memcache-client': '1.0.5', // per-command timeouts (memcached 2.2 loses the callbacks of a hung server)
   'connect-pg-simple': '10.0.0',
   pg: '8.23.1',
   mysql2: '3.24.6', // not express-mysql-session: it pins mysql2 3.10.2 (advisories)

@@ -16,7 +16,7 @@ export function rerunCommand(answers: Answers): string {
     '--pm', answers.pm,
     answers.install ? '--install' : '--no-install',
     answers.git ? '--git' : '--no-git',
-    ...(answers.store.service ? [answers.docker ? '--docker' : '--no-docker'] : []),
+    answers.docker ? '--docker' : '--no-docker',
     ...(answers.template ? ['--template', answers.template] : []),
     ...(answers.force ? ['--force'] : []),
     '--yes',
@@ -29,7 +29,7 @@ export function nextSteps(answers: Answers, installed: boolean, hasCompose: bool
   const steps: string[] = [];
   if (answers.directory !== '.') steps.push(`cd ${quote(answers.directory)}`);
   if (!installed) steps.push(pm.install);
-  if (hasCompose) steps.push('docker compose up -d   # start the session store');
+  if (hasCompose && answers.store.service) steps.push(`docker compose up -d ${answers.store.service.name}   # start the session store`);
   steps.push(`${pm.run} dev`, `${pm.run} test`);
   return steps;
 }

@@ -1,6 +1,6 @@
 import type { Answers } from '../answers.js';
-import { commandsOf } from '../pm.js';
-import type { EnvVar } from '../stores/index.js';
+import { commandsOf, type PackageManager } from '../pm.js';
+import type { EnvVar, StoreDescriptor } from '../stores/index.js';
 import { nodeEngines, versions, type PackageName } from '../versions.js';
 
 export interface Dependency {
@@ -13,7 +13,7 @@ export interface DependencySet {
   devDependencies: Dependency[];
 }
 
-const appDependencies: PackageName[] = ['express'];
+const appDependencies: PackageName[] = ['express', 'express-rate-limit'];
 const appDevDependencies: PackageName[] = ['vitest', 'supertest'];
 const typeScriptDevDependencies: PackageName[] = ['typescript', 'tsx', '@types/node', '@types/express', '@types/supertest'];
 
@@ -40,11 +40,74 @@ export function envOf(answers: Pick<Answers, 'store'>): EnvVar[] {
       example: 'replace-with-at-least-32-random-characters',
       description: 'Secrets that sign the session cookie, comma-separated, newest first (at least 32 characters each in production)',
     },
-    { name: 'TRUST_PROXY', value: 'false', example: '1', description: 'Proxies in front of the app: a hop count, true/false, or addresses' },
+    { name: 'TRUST_PROXY', value: 'false', example: 'false', description: 'Proxies in front of the app: a hop count, true/false, or addresses' },
     { name: 'SESSION_IDLE_TIMEOUT', value: '1800', example: '1800', description: 'Seconds of inactivity before a session expires' },
     { name: 'SESSION_ABSOLUTE_TIMEOUT', value: '86400', example: '86400', description: 'Seconds after login before the user must log in again' },
+    { name: 'LOGIN_RATE_LIMIT', value: '30', example: '30', description: 'Logins one client (IP address) may make per minute' },
+    { name: 'NEW_SESSION_LIMIT', value: '500', example: '500', description: 'New sessions one client may start per idle timeout' },
     ...answers.store.env,
   ];
+}
+
+/** Dependencies that compile native code when installed (no prebuilt binary in a slim image). */
+const nativeDependencies: PackageName[] = ['better-sqlite3'];
+
+/**
+ * How the Dockerfile installs with each package manager (corepack ships with Node 20):
+ * `install` all dependencies, `prune` the dev ones after the build, `installProd` without them.
+ */
+const containerInstall: Record<PackageManager, { setup: string | null; lockfile: string; install: string; build: string; prune: string; installProd: string }> = {
+  npm: { setup: null, lockfile: 'package-lock.json', install: 'npm ci', build: 'npm run build', prune: 'npm prune --omit=dev', installProd: 'npm ci --omit=dev' },
+  pnpm: {
+    setup: 'corepack enable pnpm',
+    lockfile: 'pnpm-lock.yaml',
+    install: 'pnpm install --frozen-lockfile',
+    build: 'pnpm run build',
+    prune: 'pnpm prune --prod',
+    installProd: 'pnpm install --frozen-lockfile --prod',
+  },
+  yarn: {
+    setup: 'corepack enable yarn',
+    lockfile: 'yarn.lock',
+    install: 'yarn install --frozen-lockfile',
+    build: 'yarn run build',
+    prune: 'yarn install --frozen-lockfile --production',
+    installProd: 'yarn install --frozen-lockfile --production',
+  },
+  bun: {
+    setup: 'npm install --global bun@1',
+    lockfile: 'bun.lock',
+    install: 'bun install --frozen-lockfile',
+    build: 'bun run build',
+    prune: 'rm -rf node_modules && bun install --frozen-lockfile --production',
+    installProd: 'bun install --frozen-lockfile --production',
+  },
+};
+
+/**
+ * What the Dockerfile and docker-compose.yml need: how to install, which native modules the
+ * build compiles, the store's variables as the app container sees them (the store's compose service
+ * by name instead of 127.0.0.1), and the folder a relative `*_PATH` file (SQLite's) lives in,
+ * which compose keeps in a named volume.
+ */
+export function containerOf(store: StoreDescriptor, pm: PackageManager, projectName: string) {
+  const service = store.service;
+  const local = /\b(?:127\.0\.0\.1|localhost)\b/;
+  const folder = /^([\w-]+)\/[^/]+$/; // data/sessions.db
+  const env = store.env.flatMap(({ name, value }) => {
+    if (service && local.test(value)) return [{ name, value: value.replace(new RegExp(local, 'g'), service.name) }];
+    if (!service && name.endsWith('_PATH') && folder.test(value)) return [{ name, value }];
+    return [];
+  });
+  return {
+    /** The package name as an image name (`@scope/app` → `scope/app`). */
+    image: projectName.replace(/^@/, '').replace(/[^a-z0-9._/-]+/g, '-'),
+    ...containerInstall[pm],
+    /** The native modules that need a compiler in the build stage, e.g. "better-sqlite3"; empty when none. */
+    nativeModules: store.dependencies.filter((name) => nativeDependencies.includes(name)).join(', '),
+    env,
+    dataDir: service ? null : (env.map(({ value }) => folder.exec(value)?.[1]).find((dir) => dir !== undefined) ?? null),
+  };
 }
 
 export interface GeneratorInfo {
@@ -64,7 +127,9 @@ export function renderContext(answers: Answers, sessionSecret: string, generator
     strategy: store.strategy,
     store: { ...store, service: store.service ?? null, needsServer },
     pm: commandsOf(answers.pm),
-    docker: answers.docker && needsServer,
+    /** Write a Dockerfile, .dockerignore and docker-compose.yml (the app, and the store's server if it has one). */
+    docker: answers.docker,
+    container: containerOf(store, answers.pm, answers.projectName),
     ...dependenciesOf(answers),
     env: envOf(answers).map((v) => (v.name === 'SESSION_SECRET' ? { ...v, value: sessionSecret } : v)),
     sessionSecret,

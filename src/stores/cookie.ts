@@ -7,7 +7,7 @@ export const cookie: StoreDescriptor = {
   hint: 'whole session in a signed cookie; no server, readable by the client',
   sessionLibrary: 'cookie-session',
   dependencies: ['cookie-session'],
-  typeDependencies: ['@types/cookie-session'],
+  typeDependencies: [], // src/cookie-session.d.ts types it: @types/cookie-session makes req.session nullable
   env: [],
   legacy: false,
   persistent: true,

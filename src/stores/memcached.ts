@@ -2,12 +2,12 @@ import type { StoreDescriptor } from './types.js';
 
 export const memcached: StoreDescriptor = {
   id: 'memcached',
-  label: 'Memcached (connect-memcached)',
+  label: 'Memcached (memcache-client)',
   strategy: 'cache',
-  hint: 'shared in-memory cache; evicts sessions under memory pressure; legacy client',
+  hint: 'shared in-memory cache; evicts sessions under memory pressure',
   sessionLibrary: 'express-session',
-  dependencies: ['express-session', 'connect-memcached'],
-  typeDependencies: ['@types/express-session', '@types/connect-memcached', '@types/memcached'],
+  dependencies: ['express-session', 'memcache-client'],
+  typeDependencies: ['@types/express-session'],
   env: [
     {
       name: 'MEMCACHED_SERVERS',
@@ -29,14 +29,14 @@ export const memcached: StoreDescriptor = {
     environment: {},
     healthcheck: ['CMD-SHELL', 'echo version | nc -w 1 127.0.0.1 11211 | grep -q VERSION'],
   },
-  legacy: true,
+  legacy: false,
   persistent: false,
   sharedAcrossInstances: true,
   notes: [
     'Sessions are Memcached items that expire on their own: every app instance pointed at the same servers shares them.',
     'Memcached is a cache: under memory pressure it evicts the least recently used items, live sessions included, which logs those users out.',
     'Nothing is written to disk: restarting Memcached logs everybody out.',
-    'connect-memcached uses the `memcached` 2.2 client, which is unmaintained; the app tunes its timeouts so an outage answers 503 at once.',
-    'For sessions that must last, prefer redis or a database store.',
+    'Rate limits are counted by each app instance on its own, not shared through Memcached.',
+    'When Memcached hangs or is down the API answers 503 within about a second and recovers by itself; the app refuses to start without it.',
   ],
 };

@@ -33,10 +33,10 @@ export const mysql: StoreDescriptor = {
   persistent: true,
   sharedAcrossInstances: true,
   notes: [
-    'Sessions are rows in a MySQL or MariaDB table ("sessions"), created at boot if it is missing.',
-    'Every app instance pointing at the same DATABASE_URL shares the sessions: scale out behind any load balancer.',
-    'The store is a small class in src/mysql-store on the mysql2 driver (express-mysql-session pins an old mysql2 with security advisories).',
-    'Expired sessions are never returned and are deleted every 15 minutes.',
-    'With the database down, session requests answer 503 within 2 s and the app recovers by itself when it is back.',
+    'Sessions are rows of a MySQL or MariaDB table ("sessions"), created at boot if it is missing.',
+    'Every app instance with the same DATABASE_URL shares the sessions: scale out behind any load balancer.',
+    'The store is a small class of the app itself (src/mysql-store) on the mysql2 driver.',
+    'Expired sessions are never returned, and each instance deletes expired rows every 15 minutes, in batches.',
+    'With the database down or hung, session requests answer 503 after about 2 s, and the app recovers by itself when it is back.',
   ],
 };

@@ -32,9 +32,9 @@ export const postgres: StoreDescriptor = {
   persistent: true,
   sharedAcrossInstances: true,
   notes: [
-    'Sessions are rows in a PostgreSQL table ("session"), created at boot if it is missing.',
-    'Every app instance pointing at the same DATABASE_URL shares the sessions: scale out behind any load balancer.',
-    'Expired sessions are never returned and are deleted every 15 minutes.',
-    'With the database down, session requests answer 503 within 2 s and the app recovers by itself when it is back.',
+    'Sessions are rows of a PostgreSQL table ("session"), created at boot if it is missing.',
+    'Every app instance with the same DATABASE_URL shares the sessions: scale out behind any load balancer.',
+    'Expired sessions are never returned, and each instance deletes expired rows about every 15 minutes.',
+    'With the database down or hung, session requests answer 503 after about 2 s, and the app recovers by itself when it is back.',
   ],
 };

@@ -6,7 +6,7 @@ export const redis: StoreDescriptor = {
   strategy: 'cache',
   hint: 'shared, fast, expires sessions itself; needs a Redis server (Cluster/Sentinel too)',
   sessionLibrary: 'express-session',
-  dependencies: ['express-session', 'connect-redis', 'redis'],
+  dependencies: ['express-session', 'connect-redis', 'redis', 'rate-limit-redis'],
   typeDependencies: ['@types/express-session'],
   env: [
     {
@@ -19,13 +19,13 @@ export const redis: StoreDescriptor = {
       name: 'REDIS_CLUSTER_NODES',
       value: '',
       example: '',
-      description: 'Redis Cluster: comma-separated node URLs (a few are enough); when set, replaces REDIS_URL',
+      description: 'Redis Cluster: comma-separated node URLs (a few are enough); takes precedence over REDIS_URL',
     },
     {
       name: 'REDIS_SENTINELS',
       value: '',
       example: '',
-      description: 'Redis Sentinel: comma-separated sentinel host:port list, with REDIS_SENTINEL_NAME; replaces REDIS_URL',
+      description: 'Redis Sentinel: comma-separated sentinel host:port list, with REDIS_SENTINEL_NAME; REDIS_URL then only gives the master\'s credentials',
     },
     {
       name: 'REDIS_SENTINEL_NAME',
@@ -37,7 +37,7 @@ export const redis: StoreDescriptor = {
       name: 'REDIS_PREFIX',
       value: 'sess:',
       example: 'sess:',
-      description: 'Prefix of the session keys, to share one Redis with other data or apps',
+      description: 'Prefix of every key the app writes (sessions; rate-limit counters follow it with rl:), to share one Redis with other data or apps',
     },
   ],
   service: {
@@ -53,9 +53,10 @@ export const redis: StoreDescriptor = {
   sharedAcrossInstances: true,
   notes: [
     'Sessions are Redis keys that expire on their own: every app instance pointed at the same Redis shares them.',
-    'Fast (one round trip per request) and survives app restarts; survives Redis restarts only with Redis persistence (RDB/AOF) on.',
+    'Fast (two round trips per request with a session) and survives app restarts; survives Redis restarts only with Redis persistence (RDB/AOF) on.',
     'Redis is memory-bound: size it for your sessions, and use a noeviction or volatile-* policy so live sessions are not evicted.',
     'Redis Cluster (REDIS_CLUSTER_NODES) and Sentinel (REDIS_SENTINELS) are supported through configuration.',
-    'When Redis is down the API answers 503 at once and the app reconnects by itself; it refuses to start without Redis.',
+    'Rate limits are counted in Redis too, so every instance shares them.',
+    'When Redis is down the API answers 503 at once (within 2 s when it hangs) and the app reconnects by itself; it refuses to start without Redis.',
   ],
 };

@@ -20,9 +20,9 @@ export const sqlite: StoreDescriptor = {
   persistent: true,
   sharedAcrossInstances: false,
   notes: [
-    'Sessions are rows in a local SQLite file: they survive restarts with no server to run.',
-    'Instances on the same machine can share the file; instances on several machines need a server-backed store.',
-    'The store is a small class in src/sqlite-store (no GPL dependency), pruning expired rows on a timer.',
-    'better-sqlite3 is a native module: installing it compiles from source where no prebuilt binary can be downloaded.',
+    'Sessions are rows in a local SQLite file (WAL mode): they survive restarts with no server to run.',
+    'App instances on the same machine can share the file, and so their sessions; instances on other machines cannot.',
+    'The store is a small class in src/sqlite-store on better-sqlite3; expired rows are never returned and are deleted on a timer.',
+    'better-sqlite3 is a native module: installing it downloads a prebuilt binary or compiles one from source.',
   ],
 };

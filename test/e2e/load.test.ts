@@ -23,6 +23,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeDir, scaffold, tempDir } from './pack.js';
+import { E2E_LIMITS } from './app.js';
 import { describeRun, freePort, startProcess, stop, userEnv, waitForHttp, type StartedProcess } from '../support/process.js';
 import { requireService, serviceEnv } from '../support/services.js';
 
@@ -96,7 +97,7 @@ async function startApp(store: Store, env: Record<string, string> = {}) {
   const extra = store === 'redis' || store === 'postgres' ? serviceEnv(store) : {};
   const proc = startProcess(process.execPath, ['src/server.js'], {
     cwd: apps.get(store)!,
-    env: userEnv({ ...extra, PORT: String(port), HOST: '127.0.0.1', ...env }),
+    env: userEnv({ ...extra, ...E2E_LIMITS, PORT: String(port), HOST: '127.0.0.1', ...env }),
   });
   running.add(proc);
   await waitForHttp(`${baseUrl}/health`, 60_000, { proc });

@@ -124,7 +124,7 @@ describe('main: success paths', () => {
     expect(readdirSync(target())).toEqual(expect.arrayContaining(['package.json', 'src', '.env', '.env.example', '.gitignore']));
     expect(out).toContain('Next steps:');
     expect(out).toContain('npm install');
-    expect(out).toContain('--store cookie --lang js --pm npm --no-install --no-git --yes');
+    expect(out).toContain('--store cookie --lang js --pm npm --no-install --no-git --no-docker --yes');
     const pkg = JSON.parse(readFileSync(join(target(), 'package.json'), 'utf8'));
     expect(pkg.name).toBe('app');
     expect(pkg.dependencies).toMatchObject({ 'cookie-session': '2.1.1', express: '5.3.0' });
