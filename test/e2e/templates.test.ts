@@ -111,7 +111,7 @@ describe('worked example: a rate limiter in every generated app', () => {
     const appPath = join(templates, 'base/src/app.ts.hbs');
     const before = readFileSync(appPath, 'utf8');
     const after = before
-      .replace("import { healthRouter } from './routes/health.js';\n", "import { healthRouter } from './routes/health.js';\nimport { rateLimiter } from './rate-limit.js';\n")
+      .replace("import { preferencesRouter } from './routes/preferences.js';\n", "import { preferencesRouter } from './routes/preferences.js';\nimport { rateLimiter } from './rate-limit.js';\n")
       .replace("app.use('/api', apiRouter(config, session));", "app.use('/api', rateLimiter(), apiRouter(config, session));");
     expect(after.match(/rateLimiter/g), 'the diff of docs/templates.md applies to the built-in app.ts.hbs').toHaveLength(2);
     writeFileSync(appPath, after);
