@@ -2,7 +2,9 @@
  * Several instances of a generated app (TypeScript) behind HAProxy (round robin, no
  * stickiness), over the clustered and pooled servers `scripts/services.sh` runs (issue #16):
  *
- * - Redis Cluster (3 masters + 3 replicas): sessions written through one instance are read
+ * - Redis Cluster (3 masters + 3 replicas): the app's own `npm test` passes against it (its
+ *   tests read keys back and count them with KEYS, which node-redis sends to every master);
+ *   sessions written through one instance are read
  *   through the other, their keys (under the app's own prefix) spread over the masters; a
  *   master is killed (SIGKILL): every request answers within 2.5 s meanwhile (200, or 503
  *   JSON: no hang, no crash, no cookie cleared) and every session answers again within 30 s.
@@ -31,7 +33,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, CookieJar, isDeletion, login, me, type Reply } from './contract.js';
 import { removeDir, scaffold, tempDir } from './pack.js';
 import { buildOnce, startApp } from './app.js';
-import { describeRun, run, stop, type StartedProcess } from '../support/process.js';
+import { describeRun, run, stop, userEnv, type StartedProcess } from '../support/process.js';
 import {
   REPO_ROOT,
   haproxyBackends,
@@ -58,11 +60,15 @@ afterAll(() => {
 
 // ------------------------------------------------------------------ gates
 
+/** Each service asked once (requireService logs why it skips). */
+const asked = new Map<ServiceName, Promise<boolean>>();
+
 /** 'up', 'skip' (down outside CI), or the CI failure (fails only the tests that need it). */
 async function gate(...names: ServiceName[]): Promise<'up' | 'skip' | Error> {
   for (const name of names) {
+    if (!asked.has(name)) asked.set(name, requireService(name));
     try {
-      if (!(await requireService(name))) return 'skip';
+      if (!(await asked.get(name)!)) return 'skip';
     } catch (err) {
       return err as Error;
     }
@@ -343,6 +349,16 @@ describe('redis × ts, two instances behind HAProxy', () => {
       }
       throw new Error('no cluster node answers CLUSTER NODES');
     }
+
+    it("passes the app's own `npm test` against the Cluster (its tests read keys back and count them with KEYS)", async () => {
+      const healthy = await startService('redis-cluster');
+      expect(healthy.code, `the cluster is healthy before the test (services.sh redis-cluster)\n${describeRun(healthy)}`).toBe(0);
+      const t = Date.now();
+      const r = await run('npm', ['test'], { cwd: app, env: userEnv(serviceEnv('redis-cluster')), timeoutMs: 300_000 });
+      figures.push(`redis cluster: the app's own npm test against the Cluster: exit ${r.code} in ${seconds(Date.now() - t)}`);
+      expect(r.code, `the generated app's own \`npm test\` passes with REDIS_CLUSTER_NODES\n${describeRun(r)}`).toBe(0);
+      expect(`${r.stdout}\n${r.stderr}`, 'no test skipped').not.toMatch(/\b[1-9]\d* skipped\b/);
+    });
 
     it('shares sessions, spreads them over the masters, and rides out a killed master', async () => {
       const healthy = await startService('redis-cluster');
