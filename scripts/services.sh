@@ -479,6 +479,19 @@ cluster_healthy() {
   done
 }
 
+# A node whose nodes.conf was lost comes back with a new id; the others still know its old id,
+# failed at the same address or with no address at all. Every node forgets that id.
+cluster_forget_stale() {
+  local nodes id p
+  nodes="$(rcli "${CLUSTER_PORTS[0]}" cluster nodes 2>/dev/null | tr -d '\r')"
+  for id in $(echo "$nodes" | awk '{ split($2, a, "@"); addr[$1] = a[1]; flags[$1] = $3 }
+      END { for (id in flags) {
+              if (flags[id] ~ /noaddr/) print id
+              else if (flags[id] ~ /fail/) for (o in flags) if (o != id && addr[o] == addr[id] && flags[o] !~ /fail|noaddr/) print id } }' | sort -u); do
+    for p in "${CLUSTER_PORTS[@]}"; do rcli "$p" cluster forget "$id" >/dev/null 2>&1 || true; done
+  done
+}
+
 cluster_create() {
   local p nodes=()
   for p in "${CLUSTER_PORTS[@]}"; do nodes+=("$HOST:$p"); done
@@ -526,9 +539,10 @@ redis_cluster_ensure() {
     while ! cluster_healthy && [ "$SECONDS" -lt "$deadline" ]; do
       local nodes orphan spare
       nodes="$(rcli "${CLUSTER_PORTS[0]}" cluster nodes 2>/dev/null | tr -d '\r')"
-      orphan="$(awk 'NR == FNR { if ($3 ~ /slave/) has[$4] = 1; next } $3 ~ /master/ && $3 !~ /fail/ && NF >= 9 && !has[$1] { print $1; exit }' <(echo "$nodes") <(echo "$nodes"))"
+      orphan="$(awk 'NR == FNR { if ($3 ~ /slave/ && $3 !~ /fail|noaddr/) has[$4] = 1; next } $3 ~ /master/ && $3 !~ /fail/ && NF >= 9 && !has[$1] { print $1; exit }' <(echo "$nodes") <(echo "$nodes"))"
       spare="$(echo "$nodes" | awk '$3 ~ /master/ && $3 !~ /fail/ && NF == 8 { split($2, a, "[:@]"); print a[2]; exit }')"
       if [ -n "$orphan" ] && [ -n "$spare" ]; then rcli "$spare" cluster replicate "$orphan" >/dev/null 2>&1 || true; fi
+      cluster_forget_stale
       sleep 0.5
     done
     if ! cluster_healthy; then cluster_reset; fi
