@@ -27,6 +27,7 @@
  */
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -51,7 +52,8 @@ const ANSWER_BUDGET_MS = 2_500;
 const FAILOVER_BUDGET_MS = 30_000;
 /** Sessions each failover test drives. */
 const SESSIONS = 24;
-const PRELOAD = join(REPO_ROOT, 'test', 'support', 'compress-prune-timers.mjs');
+/** For NODE_OPTIONS: a file URL, so no space in the path can split it. */
+const PRELOAD = pathToFileURL(join(REPO_ROOT, 'test', 'support', 'compress-prune-timers.mjs')).href;
 
 const figures: string[] = [];
 afterAll(() => {
@@ -493,7 +495,7 @@ gated('postgres × ts through PgBouncer (transaction pooling), two instances beh
     const names = ['e2e-instance-a', 'e2e-instance-b'];
     const procs = await startPair(app, (i) => ({
       DATABASE_URL: `${serviceUrl('pgbouncer')}?application_name=${names[i]}`,
-      NODE_OPTIONS: `--import ${PRELOAD}`,
+      NODE_OPTIONS: `--import=${PRELOAD}`,
     }));
     let running = true;
     const tag = `e2e-expired-${Date.now()}-`;
@@ -650,7 +652,7 @@ gated('mysql × ts on MariaDB, two instances behind HAProxy', gates.mysql, () =>
     const viaRelay = new URL(url);
     viaRelay.port = String(relay.port);
     const db = await mysql.createConnection({ uri: url.toString() });
-    const procs = await startPair(app, { DATABASE_URL: viaRelay.toString(), NODE_OPTIONS: `--import ${PRELOAD}` });
+    const procs = await startPair(app, { DATABASE_URL: viaRelay.toString(), NODE_OPTIONS: `--import=${PRELOAD}` });
     try {
       const EXPIRED = 2_500;
       const now = Date.now();
