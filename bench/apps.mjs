@@ -21,6 +21,26 @@ const services = servicesEnv();
 export const redisUrl = process.env.REDIS_URL ?? services.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const postgresUrl = process.env.DATABASE_URL ?? (await benchDatabase(services.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/sessions_test'));
 
+/**
+ * The MariaDB/MySQL database the benches use: sessions_bench beside the test one (created
+ * when missing), or MYSQL_URL. A function, so benches without MySQL never connect.
+ */
+export async function mysqlBenchUrl() {
+  if (process.env.MYSQL_URL) return process.env.MYSQL_URL;
+  const url = new URL(services.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/sessions_test');
+  const { default: mysql } = await import('mysql2/promise');
+  const admin = new URL(url);
+  admin.pathname = '/';
+  const db = await mysql.createConnection({ uri: admin.href });
+  try {
+    await db.query('CREATE DATABASE IF NOT EXISTS sessions_bench');
+  } finally {
+    await db.end();
+  }
+  url.pathname = '/sessions_bench';
+  return url.href;
+}
+
 /** A database of its own (sessions_bench) beside the test one, so tests that empty tables don't interfere. */
 async function benchDatabase(testUrl) {
   const url = new URL(testUrl);
@@ -68,7 +88,10 @@ export async function generatedApp(store, opts = { fresh: false, build: true }) 
   if (opts.build) must(await run('npm', ['run', 'build'], { cwd: app, timeoutMs: 300_000 }), `building the ${store} app`);
   await rm(join(app, 'bench-baseline'), { recursive: true, force: true });
   await mkdir(join(app, 'bench-baseline'));
-  for (const file of ['common.mjs', `${store}.mjs`]) await cp(join(REPO_ROOT, 'bench', 'baseline', file), join(app, 'bench-baseline', file));
+  for (const file of ['common.mjs', `${store}.mjs`]) {
+    const from = join(REPO_ROOT, 'bench', 'baseline', file);
+    if (existsSync(from)) await cp(from, join(app, 'bench-baseline', file)); // not every store has a baseline
+  }
   const versions = {};
   for (const name of ['express', 'express-session', 'memorystore', 'connect-redis', 'redis', 'connect-pg-simple', 'pg', 'better-sqlite3']) {
     const pkg = join(app, 'node_modules', name, 'package.json');

@@ -35,9 +35,9 @@ export const redis: StoreDescriptor = {
     },
     {
       name: 'REDIS_PREFIX',
-      value: 'sess:',
-      example: 'sess:',
-      description: 'Prefix of every key the app writes (sessions; rate-limit counters follow it with rl:), to share one Redis with other data or apps',
+      value: '',
+      example: '',
+      description: 'Prefix of every key the app writes (sessions; rate-limit counters follow it with rl:); empty: the app\'s name + :sess: (<name>:sess:), so apps sharing one Redis or Cluster stay apart',
     },
   ],
   service: {

@@ -3,9 +3,11 @@
  * gate that skips a test locally (with how to start the server) but fails it in CI.
  *
  * Addresses come from, in order: the environment (TEST_REDIS_URL, TEST_MEMCACHED_SERVERS,
- * TEST_POSTGRES_URL, TEST_MYSQL_URL, TEST_MONGODB_URL), then `.e2e-tmp/services.env` that
- * `scripts/services.sh` writes (it may have had to create a password user), then the
- * defaults on 127.0.0.1.
+ * TEST_POSTGRES_URL, TEST_MYSQL_URL, TEST_MONGODB_URL; for the several-instances tests
+ * TEST_REDIS_CLUSTER_NODES, TEST_REDIS_SENTINELS + TEST_REDIS_SENTINEL_NAME,
+ * TEST_PGBOUNCER_URL, TEST_HAPROXY_URL + TEST_HAPROXY_BACKENDS + TEST_HAPROXY_STATS), then
+ * `.e2e-tmp/services.env` that `scripts/services.sh` writes (it may have had to create a
+ * password user), then the defaults on 127.0.0.1 (the ports services.sh uses).
  */
 import { readFileSync } from 'node:fs';
 import { Socket } from 'node:net';
@@ -19,12 +21,34 @@ export type { StartedProcess, RunResult } from './process.js';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-export type ServiceName = 'redis' | 'memcached' | 'postgres' | 'mysql' | 'mongodb';
+export type ServiceName =
+  | 'redis'
+  | 'memcached'
+  | 'postgres'
+  | 'mysql'
+  | 'mongodb'
+  | 'redis-cluster'
+  | 'redis-sentinel'
+  | 'pgbouncer'
+  | 'haproxy';
 
 /** Services `scripts/services.sh` can start on this machine (MongoDB has no server package here). */
-export const MANAGED_SERVICES: readonly ServiceName[] = ['redis', 'memcached', 'postgres', 'mysql'];
+export const MANAGED_SERVICES: readonly ServiceName[] = [
+  'redis',
+  'memcached',
+  'postgres',
+  'mysql',
+  'redis-cluster',
+  'redis-sentinel',
+  'pgbouncer',
+  'haproxy',
+];
 
-const SPEC: Record<ServiceName, { envKey: string; fallback: string; appEnv: string }> = {
+/** The Sentinel group's master name when neither the environment nor services.env gives one. */
+const SENTINEL_NAME_FALLBACK = 'cesa-master';
+
+/** appEnv: the variable a generated app reads it from (none for the load balancer). */
+const SPEC: Record<ServiceName, { envKey: string; fallback: string; appEnv?: string }> = {
   redis: { envKey: 'TEST_REDIS_URL', fallback: 'redis://127.0.0.1:6379', appEnv: 'REDIS_URL' },
   memcached: { envKey: 'TEST_MEMCACHED_SERVERS', fallback: '127.0.0.1:11211', appEnv: 'MEMCACHED_SERVERS' },
   postgres: {
@@ -34,7 +58,20 @@ const SPEC: Record<ServiceName, { envKey: string; fallback: string; appEnv: stri
   },
   mysql: { envKey: 'TEST_MYSQL_URL', fallback: 'mysql://root@127.0.0.1:3306/sessions_test', appEnv: 'DATABASE_URL' },
   mongodb: { envKey: 'TEST_MONGODB_URL', fallback: 'mongodb://127.0.0.1:27017/sessions_test', appEnv: 'MONGODB_URL' },
+  'redis-cluster': {
+    envKey: 'TEST_REDIS_CLUSTER_NODES',
+    fallback: [7001, 7002, 7003, 7004, 7005, 7006].map((port) => `redis://127.0.0.1:${port}`).join(','),
+    appEnv: 'REDIS_CLUSTER_NODES',
+  },
+  'redis-sentinel': { envKey: 'TEST_REDIS_SENTINELS', fallback: '127.0.0.1:26381,127.0.0.1:26382,127.0.0.1:26383', appEnv: 'REDIS_SENTINELS' },
+  pgbouncer: { envKey: 'TEST_PGBOUNCER_URL', fallback: 'postgres://postgres@127.0.0.1:6432/sessions_test', appEnv: 'DATABASE_URL' },
+  haproxy: { envKey: 'TEST_HAPROXY_URL', fallback: 'http://127.0.0.1:8090' },
 };
+
+/** A test setting: the environment, else services.env, else `fallback`. */
+function setting(key: string, fallback: string): string {
+  return process.env[key] || servicesEnvFile()[key] || fallback;
+}
 
 function servicesEnvFile(): Record<string, string> {
   try {
@@ -53,24 +90,55 @@ function servicesEnvFile(): Record<string, string> {
 /** The connection string for a service (memcached: `host:port`, as MEMCACHED_SERVERS takes). */
 export function serviceUrl(name: ServiceName): string {
   const spec = SPEC[name];
-  return process.env[spec.envKey] || servicesEnvFile()[spec.envKey] || spec.fallback;
+  return setting(spec.envKey, spec.fallback);
 }
 
 /** The environment variables a generated app needs to reach this service. */
 export function serviceEnv(name: ServiceName): Record<string, string> {
-  return { [SPEC[name].appEnv]: serviceUrl(name) };
+  const appEnv = SPEC[name].appEnv;
+  if (!appEnv) return {};
+  if (name === 'redis-sentinel') return { [appEnv]: serviceUrl(name), REDIS_SENTINEL_NAME: sentinelName() };
+  return { [appEnv]: serviceUrl(name) };
+}
+
+/** The Sentinel group's master name (TEST_REDIS_SENTINEL_NAME). */
+export function sentinelName(): string {
+  return setting('TEST_REDIS_SENTINEL_NAME', SENTINEL_NAME_FALLBACK);
+}
+
+/** The ports HAProxy sends requests to (TEST_HAPROXY_BACKENDS): the tests start the app instances there. */
+export function haproxyBackends(): Array<{ host: string; port: number }> {
+  return setting('TEST_HAPROXY_BACKENDS', '127.0.0.1:3181,127.0.0.1:3182')
+    .split(',')
+    .map((entry) => {
+      const [host, port] = entry.trim().split(':');
+      return { host: host || '127.0.0.1', port: Number(port) };
+    });
+}
+
+/** HAProxy's statistics as CSV (TEST_HAPROXY_STATS): which backend servers it sees up. */
+export function haproxyStatsUrl(): string {
+  return setting('TEST_HAPROXY_STATS', 'http://127.0.0.1:8091/stats;csv');
 }
 
 /** host and port of a service, from its URL. */
 export function serviceAddress(name: ServiceName): { host: string; port: number } {
   const raw = serviceUrl(name);
-  if (name === 'memcached') {
+  if (name === 'memcached' || name === 'redis-sentinel') {
     const first = raw.split(',')[0]!.trim();
     const [host, port] = first.split(':');
-    return { host: host || '127.0.0.1', port: Number(port || 11211) };
+    return { host: host || '127.0.0.1', port: Number(port || (name === 'memcached' ? 11211 : 26379)) };
   }
-  const url = new URL(raw);
-  const defaults: Record<string, number> = { redis: 6379, postgres: 5432, mysql: 3306, mongodb: 27017 };
+  const url = new URL(raw.split(',')[0]!.trim());
+  const defaults: Record<string, number> = {
+    redis: 6379,
+    'redis-cluster': 6379,
+    postgres: 5432,
+    pgbouncer: 6432,
+    mysql: 3306,
+    mongodb: 27017,
+    haproxy: 80,
+  };
   return { host: url.hostname || '127.0.0.1', port: Number(url.port || defaults[name]) };
 }
 
@@ -119,8 +187,8 @@ export async function requireService(name: ServiceName): Promise<boolean> {
 async function serviceProblem(name: ServiceName): Promise<string | undefined> {
   const { host, port } = serviceAddress(name);
   if (!(await isServiceUp(name))) return `${name} is not reachable at ${host}:${port} (${serviceUrl(name)}): ${startHint(name)}`;
-  if (name !== 'postgres' && name !== 'mysql') return undefined;
-  const problem = await databaseProblem(name, serviceUrl(name));
+  if (name !== 'postgres' && name !== 'mysql' && name !== 'pgbouncer') return undefined;
+  const problem = await databaseProblem(name === 'pgbouncer' ? 'postgres' : name, serviceUrl(name));
   return (
     problem &&
     `${name} answers at ${host}:${port}, but the test database in ${serviceUrl(name)} cannot be used (${problem}); ` +
