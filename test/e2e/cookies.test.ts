@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STATELESS_STORES, driveContract, login, me } from './contract.js';
 import { startApp } from './app.js';
 import { removeDir, scaffold, tempDir } from './pack.js';
-import { stores } from '../../src/stores/index.js';
+import { e2eMatrix } from '../support/matrix.js';
 import {
   describeRun,
   freePort,
@@ -23,7 +23,7 @@ import {
 } from '../support/process.js';
 
 /** The catalogue's encrypted-cookie stores (the signed `cookie` store is in embedded.test.ts). */
-const STORES = stores.filter((store) => store.cookie === 'encrypted').map((store) => store.id);
+const STORES = e2eMatrix().cookies.map((store) => store.id);
 const LANGS = ['ts', 'js'] as const;
 
 const results: string[] = [];

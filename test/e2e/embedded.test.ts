@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { driveContract, login, me } from './contract.js';
 import { startApp } from './app.js';
 import { removeDir, scaffold, tempDir } from './pack.js';
-import { embeddedStores, isStateless } from '../../src/stores/index.js';
+import { isStateless } from '../../src/stores/index.js';
+import { e2eMatrix } from '../support/matrix.js';
 import {
   describeRun,
   freePort,
@@ -22,13 +23,11 @@ import {
 } from '../support/process.js';
 
 /** The catalogue's stores without a server, but for the encrypted-cookie ones (cookies.test.ts). */
-const STORES = embeddedStores()
-  .filter((store) => store.cookie !== 'encrypted')
-  .map((store) => store.id);
+const STORES = e2eMatrix().embedded.map((store) => store.id);
 /** Of those, the ones whose sessions are kept in a local file (persistent, not in the cookie): they survive a restart. */
 const FILE_STORES = new Set(
-  embeddedStores()
-    .filter((store) => store.persistent && !isStateless(store))
+  e2eMatrix()
+    .embedded.filter((store) => store.persistent && !isStateless(store))
     .map((store) => store.id),
 );
 const LANGS = ['ts', 'js'] as const;

@@ -26,7 +26,8 @@ import { removeDir, scaffold, tempDir } from './pack.js';
 import { E2E_LIMITS } from './app.js';
 import { describeRun, freePort, startProcess, stop, userEnv, waitForHttp, type StartedProcess } from '../support/process.js';
 import { requireService, serviceEnv } from '../support/services.js';
-import { embeddedStores, serverStores, type StoreDescriptor } from '../../src/stores/index.js';
+import type { StoreDescriptor } from '../../src/stores/index.js';
+import { e2eMatrix } from '../support/matrix.js';
 
 const FULL = Boolean(process.env.LOAD_FULL);
 const LOAD_SECONDS = Number(process.env.LOAD_SECONDS ?? (FULL ? 60 : 10));
@@ -39,7 +40,7 @@ const RSS_GROWTH_LIMIT_MB = Number(process.env.CHURN_RSS_GROWTH_MB ?? 64);
 
 type Store = string;
 /** The catalogue's `loadTest` stores, embedded ones first (today memory, sqlite, redis, postgres). */
-const LOAD_STORES: StoreDescriptor[] = [...embeddedStores(), ...serverStores()].filter((store) => store.loadTest);
+const LOAD_STORES: StoreDescriptor[] = e2eMatrix().load;
 /** The server a store needs, by service name (none for embedded stores). */
 const serviceOf = (id: Store): string | undefined => LOAD_STORES.find((store) => store.id === id)?.server?.service;
 /** LOAD_STORES=memory,redis runs only those (the churn needs memory). */

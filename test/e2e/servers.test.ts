@@ -46,10 +46,11 @@ import {
   startService,
   stopService,
 } from '../support/services.js';
-import { serverStores, type ServerStore } from '../../src/stores/index.js';
+import type { ServerStore } from '../../src/stores/index.js';
+import { e2eMatrix } from '../support/matrix.js';
 
 /** The catalogue's stores whose server `scripts/services.sh` starts (MongoDB, which it cannot, is at the end). */
-const SERVER_STORES = serverStores().filter((store) => store.server.managed);
+const SERVER_STORES = e2eMatrix().servers;
 const STORES = SERVER_STORES.map((store) => store.id);
 type StoreId = string;
 /** The store's server (`server` in its descriptor). */
