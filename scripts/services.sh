@@ -2,6 +2,13 @@
 # Start the local store servers the end-to-end tests talk to, on 127.0.0.1.
 #
 #   bash scripts/services.sh [redis|memcached|postgres|mysql|redis-cluster|redis-sentinel|pgbouncer|haproxy|all ...] [--check]
+#
+# The services of `all` (and the default) come from the store catalogue: each descriptor's
+# `server` in src/stores (the managed store servers, then the several-instances servers built
+# on them), printed by scripts/catalogue-services.mjs; then the harness's own (haproxy).
+# Without node or node_modules (a fresh clone before `npm ci`) the copy of that list below is
+# used; test/unit/catalogue.test.ts fails when the copy and the catalogue disagree. Starting a
+# server is each service's own <name>_ensure / _check / _stop functions below.
 #   bash scripts/services.sh --stop <service> ...
 #   npm run services -- [same arguments]
 #
@@ -81,10 +88,27 @@ ok()   { printf '%s\n' "services: ${C_OK}ok${C_OFF}   $*"; }
 bad()  { printf '%s\n' "services: ${C_ERR}FAIL${C_OFF} $*" >&2; }
 info() { printf '%s\n' "services: ${C_DIM}$*${C_OFF}"; }
 
+# The catalogue's services when node can read it, else this copy (kept equal by test/unit/catalogue.test.ts).
+CATALOGUE_SERVICES_FALLBACK=(redis memcached postgres mysql redis-cluster redis-sentinel pgbouncer)
+# Servers of the test harness itself, not of any store.
+HARNESS_SERVICES=(haproxy)
+catalogue_services() {
+  local out
+  if command -v node >/dev/null 2>&1 && out="$(node "$SCRIPT_DIR/catalogue-services.mjs" 2>/dev/null)" && [ -n "$out" ]; then
+    printf '%s\n' "$out"
+  else
+    printf '%s\n' "${CATALOGUE_SERVICES_FALLBACK[@]}"
+  fi
+}
+mapfile -t ALL_SERVICES < <(catalogue_services)
+ALL_SERVICES+=("${HARNESS_SERVICES[@]}")
+
+is_service() { local s; for s in "${ALL_SERVICES[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
+
 usage() {
-  cat <<'EOF'
+  cat <<EOF
 usage: bash scripts/services.sh [SERVICE|all ...] [--check]
-SERVICE: redis memcached postgres mysql redis-cluster redis-sentinel pgbouncer haproxy
+SERVICE: ${ALL_SERVICES[*]}
 
 Starts the requested services on 127.0.0.1 (default: all), installing them with apt-get
 when missing, waits until they answer, and creates the sessions_test databases.
@@ -102,17 +126,18 @@ for arg in "$@"; do
     --check) CHECK=1 ;;
     --stop) STOP=1 ;;
     -h|--help) usage; exit 0 ;;
-    all) WANT+=(redis memcached postgres mysql redis-cluster redis-sentinel pgbouncer haproxy) ;;
-    redis|memcached|postgres|mysql|redis-cluster|redis-sentinel|pgbouncer|haproxy) WANT+=("$arg") ;;
+    all) WANT+=("${ALL_SERVICES[@]}") ;;
     postgresql|pg) WANT+=(postgres) ;;
     mariadb) WANT+=(mysql) ;;
-    *) printf 'services: unknown argument: %s\n\n' "$arg" >&2; usage >&2; exit 2 ;;
+    *)
+      if is_service "$arg"; then WANT+=("$arg")
+      else printf 'services: unknown argument: %s\n\n' "$arg" >&2; usage >&2; exit 2; fi ;;
   esac
 done
 if [ "$STOP" -eq 1 ] && { [ "$CHECK" -eq 1 ] || [ "${#WANT[@]}" -eq 0 ]; }; then
   printf 'services: --stop needs service names (and no --check)\n\n' >&2; usage >&2; exit 2
 fi
-[ "${#WANT[@]}" -eq 0 ] && WANT=(redis memcached postgres mysql redis-cluster redis-sentinel pgbouncer haproxy)
+[ "${#WANT[@]}" -eq 0 ] && WANT=("${ALL_SERVICES[@]}")
 # de-duplicate, keep order
 declare -A SEEN=()
 SERVICES=()

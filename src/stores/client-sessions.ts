@@ -9,6 +9,8 @@ export const clientSessions: StoreDescriptor = {
   dependencies: ['client-sessions'],
   typeDependencies: ['@types/client-sessions'],
   env: [],
+  cookie: 'encrypted',
+  loadTest: false,
   legacy: true,
   persistent: true,
   sharedAcrossInstances: true,

@@ -9,6 +9,8 @@ export const cookie: StoreDescriptor = {
   dependencies: ['cookie-session'],
   typeDependencies: [], // src/cookie-session.d.ts types it: @types/cookie-session makes req.session nullable
   env: [],
+  cookie: 'signed',
+  loadTest: false,
   legacy: false,
   persistent: true,
   sharedAcrossInstances: true,

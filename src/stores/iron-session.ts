@@ -9,6 +9,8 @@ export const ironSession: StoreDescriptor = {
   dependencies: ['iron-session'],
   typeDependencies: [],
   env: [],
+  cookie: 'encrypted',
+  loadTest: false,
   legacy: false,
   persistent: true,
   sharedAcrossInstances: true,

@@ -29,6 +29,8 @@ export const memcached: StoreDescriptor = {
     environment: {},
     healthcheck: ['CMD-SHELL', 'echo version | nc -w 1 127.0.0.1 11211 | grep -q VERSION'],
   },
+  server: { service: 'memcached', managed: true, durable: false, pausable: true, instanceServices: [] },
+  loadTest: false,
   legacy: false,
   persistent: false,
   sharedAcrossInstances: true,

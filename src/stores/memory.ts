@@ -16,6 +16,7 @@ export const memory: StoreDescriptor = {
       description: 'Most sessions kept in memory; the least recently used are dropped beyond it',
     },
   ],
+  loadTest: true,
   legacy: false,
   persistent: false,
   sharedAcrossInstances: false,

@@ -30,6 +30,8 @@ export const mongodb: StoreDescriptor = {
     healthcheck: ['CMD', 'mongosh', '--quiet', '--eval', "db.adminCommand('ping').ok"],
     volume: { name: 'mongodb-data', path: '/data/db' },
   },
+  server: { service: 'mongodb', managed: false, durable: true, pausable: false, instanceServices: [] },
+  loadTest: false,
   legacy: false,
   persistent: true,
   sharedAcrossInstances: true,

@@ -29,6 +29,8 @@ export const mysql: StoreDescriptor = {
     healthcheck: ['CMD', 'healthcheck.sh', '--connect', '--innodb_initialized'],
     volume: { name: 'mariadb-data', path: '/var/lib/mysql' },
   },
+  server: { service: 'mysql', managed: true, durable: true, pausable: false, instanceServices: [] },
+  loadTest: false,
   legacy: false,
   persistent: true,
   sharedAcrossInstances: true,

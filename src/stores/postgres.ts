@@ -28,6 +28,8 @@ export const postgres: StoreDescriptor = {
     healthcheck: ['CMD-SHELL', 'pg_isready -U sessions -d sessions'],
     volume: { name: 'postgres-data', path: '/var/lib/postgresql/data' },
   },
+  server: { service: 'postgres', managed: true, durable: true, pausable: false, instanceServices: ['pgbouncer'] },
+  loadTest: true,
   legacy: false,
   persistent: true,
   sharedAcrossInstances: true,

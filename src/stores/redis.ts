@@ -48,6 +48,8 @@ export const redis: StoreDescriptor = {
     healthcheck: ['CMD', 'redis-cli', 'ping'],
     volume: { name: 'redis-data', path: '/data' },
   },
+  server: { service: 'redis', managed: true, durable: false, pausable: true, instanceServices: ['redis-cluster', 'redis-sentinel'] },
+  loadTest: true,
   legacy: false,
   persistent: true,
   sharedAcrossInstances: true,

@@ -16,6 +16,7 @@ export const sqlite: StoreDescriptor = {
       description: 'SQLite database file for sessions (its folder is created)',
     },
   ],
+  loadTest: true,
   legacy: false,
   persistent: true,
   sharedAcrossInstances: false,

@@ -4,9 +4,10 @@
  * names the contract item it checks, so a failure says what the app got wrong.
  */
 import { expect } from 'vitest';
+import { statelessStores } from '../../src/stores/index.js';
 
-/** Stores that keep the whole session in the cookie: logout cannot revoke a copied cookie. */
-export const STATELESS_STORES = new Set(['cookie', 'client-sessions', 'iron-session']);
+/** Stores that keep the whole session in the cookie (the catalogue's `cookie` trait): logout cannot revoke a copied cookie. */
+export const STATELESS_STORES: ReadonlySet<string> = new Set(statelessStores().map((store) => store.id));
 
 // ------------------------------------------------------------------ cookies
 

@@ -1,5 +1,6 @@
 /**
- * Encrypted-cookie stores (iron-session, client-sessions) × TypeScript and JavaScript: no
+ * Encrypted-cookie stores (the catalogue's `cookie: 'encrypted'`: iron-session,
+ * client-sessions) × TypeScript and JavaScript: no
  * server. Scaffold from the packed tarball with a real `npm install`, run the app's own
  * tests and type check (TS) / `npm run check` (JS), `npm start` and drive the HTTP contract
  * (contract.ts knows these stores are stateless: no server-side id to regenerate, and a
@@ -11,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STATELESS_STORES, driveContract, login, me } from './contract.js';
 import { startApp } from './app.js';
 import { removeDir, scaffold, tempDir } from './pack.js';
+import { e2eMatrix } from '../support/matrix.js';
 import {
   describeRun,
   freePort,
@@ -20,7 +22,8 @@ import {
   type StartedProcess,
 } from '../support/process.js';
 
-const STORES = ['iron-session', 'client-sessions'] as const;
+/** The catalogue's encrypted-cookie stores (the signed `cookie` store is in embedded.test.ts). */
+const STORES = e2eMatrix().cookies.map((store) => store.id);
 const LANGS = ['ts', 'js'] as const;
 
 const results: string[] = [];

@@ -1,8 +1,9 @@
 /**
- * Stores that need no server (memory, cookie, sqlite) × TypeScript and JavaScript:
+ * Stores that need no server (from the catalogue: every store without `server` but the
+ * encrypted-cookie ones, today memory, cookie, sqlite) × TypeScript and JavaScript:
  * scaffold from the packed tarball with a real `npm install`, run the app's own tests and
  * type check, start it with `npm start`, and drive the HTTP contract over real HTTP.
- * sqlite also proves sessions survive a restart.
+ * A store whose sessions are in a local file (sqlite) also proves they survive a restart.
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { driveContract, login, me } from './contract.js';
 import { startApp } from './app.js';
 import { removeDir, scaffold, tempDir } from './pack.js';
+import { isStateless } from '../../src/stores/index.js';
+import { e2eMatrix } from '../support/matrix.js';
 import {
   describeRun,
   freePort,
@@ -19,7 +22,14 @@ import {
   type StartedProcess,
 } from '../support/process.js';
 
-const STORES = ['memory', 'cookie', 'sqlite'] as const;
+/** The catalogue's stores without a server, but for the encrypted-cookie ones (cookies.test.ts). */
+const STORES = e2eMatrix().embedded.map((store) => store.id);
+/** Of those, the ones whose sessions are kept in a local file (persistent, not in the cookie): they survive a restart. */
+const FILE_STORES = new Set(
+  e2eMatrix()
+    .embedded.filter((store) => store.persistent && !isStateless(store))
+    .map((store) => store.id),
+);
 const LANGS = ['ts', 'js'] as const;
 
 const timings: string[] = [];
@@ -142,7 +152,7 @@ for (const store of STORES) {
         }
       });
 
-      if (store === 'sqlite') {
+      if (FILE_STORES.has(store)) {
         it('sessions survive a restart', async () => {
           const port = await freePort();
           const first = await startApp(app, port);
@@ -156,8 +166,8 @@ for (const store of STORES) {
           running = second.proc;
           try {
             const r = await me(second.baseUrl, jar);
-            expect(r.status, `sqlite: the session cookie from before the restart still authenticates\n  got: ${r.status} ${r.text}`).toBe(200);
-            expect(r.json, 'sqlite: the same user after a restart').toEqual({ user: { name: 'persistent-pat' } });
+            expect(r.status, `${store}: the session cookie from before the restart still authenticates\n  got: ${r.status} ${r.text}`).toBe(200);
+            expect(r.json, `${store}: the same user after a restart`).toEqual({ user: { name: 'persistent-pat' } });
           } finally {
             await stop(second.proc);
             running = undefined;

@@ -26,6 +26,8 @@ import { removeDir, scaffold, tempDir } from './pack.js';
 import { E2E_LIMITS } from './app.js';
 import { describeRun, freePort, startProcess, stop, userEnv, waitForHttp, type StartedProcess } from '../support/process.js';
 import { requireService, serviceEnv } from '../support/services.js';
+import type { StoreDescriptor } from '../../src/stores/index.js';
+import { e2eMatrix } from '../support/matrix.js';
 
 const FULL = Boolean(process.env.LOAD_FULL);
 const LOAD_SECONDS = Number(process.env.LOAD_SECONDS ?? (FULL ? 60 : 10));
@@ -36,18 +38,21 @@ const CHURN_MAX = Number(process.env.CHURN_MEMORY_STORE_MAX ?? (FULL ? 10_000 : 
 /** How much RSS may grow once the store is full (GC slack, buffers): far below what the sessions would take unbounded. */
 const RSS_GROWTH_LIMIT_MB = Number(process.env.CHURN_RSS_GROWTH_MB ?? 64);
 
-type Store = 'memory' | 'sqlite' | 'redis' | 'postgres';
+type Store = string;
+/** The catalogue's `loadTest` stores, embedded ones first (today memory, sqlite, redis, postgres). */
+const LOAD_STORES: StoreDescriptor[] = e2eMatrix().load;
+/** The server a store needs, by service name (none for embedded stores). */
+const serviceOf = (id: Store): string | undefined => LOAD_STORES.find((store) => store.id === id)?.server?.service;
 /** LOAD_STORES=memory,redis runs only those (the churn needs memory). */
-const STORES: Store[] = (['memory', 'sqlite', 'redis', 'postgres'] as Store[]).filter(
+const STORES: Store[] = LOAD_STORES.map((store) => store.id).filter(
   (s) => !process.env.LOAD_STORES || process.env.LOAD_STORES.split(',').includes(s),
 );
 
-const available = new Map<Store, boolean>([
-  ['memory', true],
-  ['sqlite', true],
-  ['redis', STORES.includes('redis') && (await requireService('redis'))],
-  ['postgres', STORES.includes('postgres') && (await requireService('postgres'))],
-]);
+const available = new Map<Store, boolean>();
+for (const { id } of LOAD_STORES) {
+  const service = serviceOf(id);
+  available.set(id, service === undefined ? true : STORES.includes(id) && (await requireService(service)));
+}
 
 // ------------------------------------------------------------------ autocannon
 
@@ -94,7 +99,8 @@ async function scaffoldApp(store: Store): Promise<void> {
 async function startApp(store: Store, env: Record<string, string> = {}) {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const extra = store === 'redis' || store === 'postgres' ? serviceEnv(store) : {};
+  const service = serviceOf(store);
+  const extra = service ? serviceEnv(service) : {};
   const proc = startProcess(process.execPath, ['src/server.js'], {
     cwd: apps.get(store)!,
     env: userEnv({ ...extra, ...E2E_LIMITS, PORT: String(port), HOST: '127.0.0.1', ...env }),

@@ -1,5 +1,6 @@
 /**
- * Stores that need a server (redis, memcached, postgres, mysql on the local MariaDB) ×
+ * Stores that need a server `scripts/services.sh` can start (from the catalogue's `server`
+ * traits: redis, memcached, postgres, mysql on the local MariaDB) ×
  * TypeScript and JavaScript, against the real servers `scripts/services.sh` starts:
  * scaffold from the packed tarball with a real `npm install`, run the app's own tests and
  * type check (TS) / `npm run check` (JS), `npm start` and drive the HTTP contract, then
@@ -44,11 +45,18 @@ import {
   serviceUrl,
   startService,
   stopService,
-  type ServiceName,
 } from '../support/services.js';
+import type { ServerStore } from '../../src/stores/index.js';
+import { e2eMatrix } from '../support/matrix.js';
 
-const STORES = ['redis', 'memcached', 'postgres', 'mysql'] as const satisfies readonly ServiceName[];
-type StoreId = (typeof STORES)[number];
+/** The catalogue's stores whose server `scripts/services.sh` starts (MongoDB, which it cannot, is at the end). */
+const SERVER_STORES = e2eMatrix().servers;
+const STORES = SERVER_STORES.map((store) => store.id);
+type StoreId = string;
+/** The store's server (`server` in its descriptor). */
+const serverOf = (id: StoreId): ServerStore['server'] => SERVER_STORES.find((store) => store.id === id)!.server;
+/** The name scripts/services.sh and test/support/services.ts know the store's server by. */
+const serviceOf = (id: StoreId): string => serverOf(id).service;
 const LANGS = ['ts', 'js'] as const;
 type Lang = (typeof LANGS)[number];
 
@@ -56,14 +64,14 @@ type Lang = (typeof LANGS)[number];
 const OUTAGE_BUDGET_MS = 2_500;
 /** How long the app may take to notice the server is back (reconnect back-off is ≤ 2 s). */
 const RECOVERY_BUDGET_MS = 30_000;
-/** Stores whose data lives on disk: a session from before the server restart is still there. */
-const DURABLE = new Set<StoreId>(['postgres', 'mysql']);
+/** Stores whose data lives on disk (`server.durable`): a session from before the server restart is still there. */
+const DURABLE = new Set<StoreId>(STORES.filter((id) => serverOf(id).durable));
 /**
- * Stores whose server is one process we can pause (SIGSTOP) to make it hang rather than
- * refuse: the 503 then comes from a timeout. (PostgreSQL and MariaDB are left alone: their
- * servers are several processes shared with the rest of the machine.)
+ * Stores whose server is one process we can pause (SIGSTOP, `server.pausable`) to make it
+ * hang rather than refuse: the 503 then comes from a timeout. (PostgreSQL and MariaDB are
+ * left alone: their servers are several processes shared with the rest of the machine.)
  */
-const HANGABLE = new Set<StoreId>(['redis', 'memcached']);
+const HANGABLE = new Set<StoreId>(STORES.filter((id) => serverOf(id).pausable));
 
 // ------------------------------------------------------------------ results
 
@@ -92,7 +100,7 @@ afterAll(() => {
 
 /** The store's own settings (REDIS_URL, DATABASE_URL, …) pointing at the local server. */
 function appEnv(store: StoreId, extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-  return userEnv({ ...serviceEnv(store), ...extra });
+  return userEnv({ ...serviceEnv(serviceOf(store)), ...extra });
 }
 
 interface RunningApp {
@@ -134,7 +142,7 @@ function show(r: Reply): string {
 const gates = new Map<StoreId, 'up' | 'skip' | Error>();
 for (const store of STORES) {
   try {
-    gates.set(store, (await requireService(store)) ? 'up' : 'skip');
+    gates.set(store, (await requireService(serviceOf(store))) ? 'up' : 'skip');
   } catch (err) {
     gates.set(store, err as Error);
   }
@@ -194,7 +202,7 @@ for (const store of STORES) {
 
       it('has a docker-compose.yml and documents its variable', () => {
         expect(existsSync(join(app, 'docker-compose.yml')), `[${name}] a store that needs a server ships docker-compose.yml`).toBe(true);
-        const envVar = Object.keys(serviceEnv(store))[0]!;
+        const envVar = Object.keys(serviceEnv(serviceOf(store)))[0]!;
         const example = readFileSync(join(app, '.env.example'), 'utf8');
         expect(example, `[${name}] .env.example documents ${envVar}`).toMatch(new RegExp(`^${envVar}=`, 'm'));
       });
@@ -307,7 +315,7 @@ for (const store of STORES) {
             const jar = await login(a.baseUrl, `outage-${store}`);
             expect((await call(a.baseUrl, 'GET', '/api/session', { jar })).status, `[${name}] step outage: a session before the outage`).toBe(200);
 
-            const down = await stopService(store);
+            const down = await stopService(serviceOf(store));
             serverStopped = true;
             expect(down.code, `[${name}] step outage: stopping ${store} (scripts/services.sh --stop ${store})\n${describeRun(down)}`).toBe(0);
             const stoppedAt = Date.now();
@@ -346,7 +354,7 @@ for (const store of STORES) {
             figures.push(`${name}: outage (${seconds(Date.now() - stoppedAt)} of probes): ${latencies.join('; ')}`);
 
             // The server comes back: the same process recovers by itself.
-            const up = await startService(store);
+            const up = await startService(serviceOf(store));
             serverStopped = false;
             expect(up.code, `[${name}] step recovery: starting ${store} again (scripts/services.sh ${store})\n${describeRun(up)}`).toBe(0);
             const backAt = Date.now();
@@ -378,7 +386,7 @@ for (const store of STORES) {
             withOutput(err, [a.proc]);
           } finally {
             if (serverStopped) {
-              const up = await startService(store);
+              const up = await startService(serviceOf(store));
               if (up.code !== 0) console.error(`[${name}] could not start ${store} again after the outage test!\n${describeRun(up)}`);
             }
             await halt(a);
@@ -392,7 +400,7 @@ for (const store of STORES) {
           let paused: number | undefined;
           try {
             const jar = await login(a.baseUrl, `hang-${store}`);
-            const pid = await servicePid(store);
+            const pid = await servicePid(serviceOf(store));
             expect(pid, `[${name}] step hang: the pid of the process listening for ${store}`).toBeDefined();
             process.kill(pid!, 'SIGSTOP');
             paused = pid;

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeDir, scaffold, tempDir } from './pack.js';
 import { buildOnce } from './app.js';
 import { REPO_ROOT } from '../support/services.js';
+import { stores } from '../../src/stores/index.js';
 import { describeRun, freePort, run, startProcess, stop, userEnv, waitForHttp } from '../support/process.js';
 
 const STAMP = '.create-express-session-app.json';
@@ -50,7 +51,7 @@ describe('eject', () => {
     expect(r.code, describeRun(r)).toBe(0);
     const files = filesUnder(join(work, 'all'));
     expect(files).toEqual(expect.arrayContaining([STAMP, 'base/package.json.hbs', 'base/src/app.ts.hbs', 'partials/package-dependencies.hbs']));
-    for (const store of ['memory', 'cookie', 'sqlite']) expect(files.some((f) => f.startsWith(`stores/${store}/`)), store).toBe(true);
+    for (const { id } of stores) expect(files.some((f) => f.startsWith(`stores/${id}/`)), id).toBe(true);
     const stamp = JSON.parse(readFileSync(join(work, 'all', STAMP), 'utf8'));
     expect(stamp).toMatchObject({ generator: 'create-express-session-app', version: VERSION, store: null });
     expect(r.stdout).toContain('--template all');

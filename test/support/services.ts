@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { managedServices, testServices } from '../../src/stores/index.js';
 import { databaseProblem, ensureTestDatabase } from './databases.js';
 import { run as runCommand, type RunResult as CommandResult } from './process.js';
 
@@ -21,34 +22,30 @@ export type { StartedProcess, RunResult } from './process.js';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-export type ServiceName =
-  | 'redis'
-  | 'memcached'
-  | 'postgres'
-  | 'mysql'
-  | 'mongodb'
-  | 'redis-cluster'
-  | 'redis-sentinel'
-  | 'pgbouncer'
-  | 'haproxy';
+/**
+ * A server the tests talk to: a store's (`server.service` in src/stores), one of the
+ * several-instances tests built on it (`server.instanceServices`), or the harness's own
+ * load balancer (HARNESS_SERVICES). SPEC below says where each one is.
+ */
+export type ServiceName = string;
 
-/** Services `scripts/services.sh` can start on this machine (MongoDB has no server package here). */
-export const MANAGED_SERVICES: readonly ServiceName[] = [
-  'redis',
-  'memcached',
-  'postgres',
-  'mysql',
-  'redis-cluster',
-  'redis-sentinel',
-  'pgbouncer',
-  'haproxy',
-];
+/** Servers of the test harness itself, not of any store: the load balancer of the several-instances tests. */
+export const HARNESS_SERVICES: readonly ServiceName[] = ['haproxy'];
+
+/** Every server the tests know, from the catalogue, then the harness's. */
+export const SERVICES: readonly ServiceName[] = [...testServices(), ...HARNESS_SERVICES];
+
+/**
+ * Services `scripts/services.sh` can start on this machine: the catalogue's `managed` servers
+ * (MongoDB has no server package here), then the harness's.
+ */
+export const MANAGED_SERVICES: readonly ServiceName[] = [...managedServices(), ...HARNESS_SERVICES];
 
 /** The Sentinel group's master name when neither the environment nor services.env gives one. */
 const SENTINEL_NAME_FALLBACK = 'cesa-master';
 
 /** appEnv: the variable a generated app reads it from (none for the load balancer). */
-const SPEC: Record<ServiceName, { envKey: string; fallback: string; appEnv?: string }> = {
+const SPEC: Record<ServiceName, { envKey: string; fallback: string; appEnv?: string } | undefined> = {
   redis: { envKey: 'TEST_REDIS_URL', fallback: 'redis://127.0.0.1:6379', appEnv: 'REDIS_URL' },
   memcached: { envKey: 'TEST_MEMCACHED_SERVERS', fallback: '127.0.0.1:11211', appEnv: 'MEMCACHED_SERVERS' },
   postgres: {
@@ -87,15 +84,22 @@ function servicesEnvFile(): Record<string, string> {
   }
 }
 
+/** Where the tests find a service; a server the catalogue names needs its line in SPEC (test/unit/catalogue.test.ts checks). */
+export function serviceSpec(name: ServiceName): { envKey: string; fallback: string; appEnv?: string } {
+  const spec = SPEC[name];
+  if (!spec) throw new Error(`test/support/services.ts: no address known for service "${name}" (add it to SPEC)`);
+  return spec;
+}
+
 /** The connection string for a service (memcached: `host:port`, as MEMCACHED_SERVERS takes). */
 export function serviceUrl(name: ServiceName): string {
-  const spec = SPEC[name];
+  const spec = serviceSpec(name);
   return setting(spec.envKey, spec.fallback);
 }
 
 /** The environment variables a generated app needs to reach this service. */
 export function serviceEnv(name: ServiceName): Record<string, string> {
-  const appEnv = SPEC[name].appEnv;
+  const appEnv = serviceSpec(name).appEnv;
   if (!appEnv) return {};
   if (name === 'redis-sentinel') return { [appEnv]: serviceUrl(name), REDIS_SENTINEL_NAME: sentinelName() };
   return { [appEnv]: serviceUrl(name) };
@@ -160,7 +164,7 @@ export function isServiceUp(name: ServiceName, timeoutMs = 1_000): Promise<boole
 export function startHint(name: ServiceName): string {
   return MANAGED_SERVICES.includes(name)
     ? `start it with \`npm run services -- ${name}\` (i.e. \`bash scripts/services.sh ${name}\`)`
-    : `no server for ${name} can be started on this machine; set ${SPEC[name].envKey} to one you have`;
+    : `no server for ${name} can be started on this machine; set ${serviceSpec(name).envKey} to one you have`;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { builtinTemplateTree } from '../../src/builtin-templates.js';
 import { createPlan } from '../../src/plan/plan.js';
-import { stores } from '../../src/stores/index.js';
+import { serverStores, stores } from '../../src/stores/index.js';
 import { answers, generator } from './fixtures.js';
 
 const render = (storeId: string, lang: 'ts' | 'js' = 'ts') =>
@@ -12,7 +12,8 @@ const render = (storeId: string, lang: 'ts' | 'js' = 'ts') =>
     generator,
   });
 
-const SERVER_STORES = ['redis', 'memcached', 'postgres', 'mysql', 'mongodb'];
+/** The catalogue's stores with a server (today redis, memcached, postgres, mysql, mongodb). */
+const SERVER_STORES = serverStores().map((store) => store.id);
 
 describe('README "Running several instances"', () => {
   it.each(SERVER_STORES)('%s: the shared section, a load-balancer example and the store\'s own part', (id) => {
