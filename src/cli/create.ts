@@ -1,10 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { resolve } from 'node:path';
 import { defaultDirectory, type Answers } from '../answers.js';
 import { generator } from '../generator.js';
 import { createPlan, type Plan } from '../plan/plan.js';
 import { commandsOf, detectPackageManager } from '../pm.js';
-import { secureRandomBytes } from '../random.js';
 import { defaultStoreId, findStore } from '../stores/index.js';
 import { stampWarning } from '../stamp.js';
 import { builtinTemplateTree } from '../builtin-templates.js';
@@ -149,7 +149,7 @@ export async function create(options: RawOptions, reporter: Reporter, ctx: Creat
   const plan = createPlan({
     answers,
     trees: templateTrees(answers, ctx.cwd, reporter),
-    sessionSecret: (await secureRandomBytes(36)).toString('base64url'),
+    sessionSecret: randomBytes(36).toString('base64url'),
     generator,
   });
   for (const warning of plan.warnings) reporter.warning(warning);
