@@ -101,8 +101,8 @@ function ejectCommand(commander: Commander, name: string, version: string): Comm
 const subcommands: Record<string, (commander: Commander, name: string, version: string) => Command> = { stores: storesCommand, eject: ejectCommand };
 
 /**
- * Parses argv; help and version come back as text to print (exit 0), bad flags as UsageError.
- * commander is imported here, not at the top: most runs never get here (see quick-args.ts).
+ * Parses argv with commander; help and version come back as text to print (exit 0), bad
+ * flags as UsageError.
  */
 export async function parseArgs(argv: string[], name: string, version: string): Promise<ParsedCommand> {
   const commander = await import('commander');
