@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { defaultDirectory, type Answers } from '../answers.js';
 import { generator } from '../generator.js';
 import { createPlan, type Plan } from '../plan/plan.js';
+import { loadHandlebars } from '../plan/render.js';
 import { commandsOf, detectPackageManager } from '../pm.js';
 import { defaultStoreId, findStore } from '../stores/index.js';
 import { stampWarning } from '../stamp.js';
@@ -67,7 +68,7 @@ async function collectAnswers(options: RawOptions, ctx: CreateEnv): Promise<Answ
 
 /** The built-in tree, then the user's `--template` folder (a usage error when it can't be read). */
 function templateTrees(answers: Answers, cwd: string, reporter: Reporter) {
-  const builtins = builtinTemplateTree(answers.store.id, answers.lang);
+  const builtins = builtinTemplateTree(answers.store.id);
   const trees = [builtins];
   if (answers.template) {
     const dir = resolve(cwd, answers.template);
@@ -146,9 +147,11 @@ export async function create(options: RawOptions, reporter: Reporter, ctx: Creat
   const target = resolve(ctx.cwd, answers.directory);
   await checkTarget(answers, target, interactive);
 
+  const trees = templateTrees(answers, ctx.cwd, reporter);
   const plan = createPlan({
     answers,
-    trees: templateTrees(answers, ctx.cwd, reporter),
+    trees,
+    handlebars: await loadHandlebars(trees),
     sessionSecret: randomBytes(36).toString('base64url'),
     generator,
   });

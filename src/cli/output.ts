@@ -14,27 +14,38 @@ export interface Io {
   stdinIsTerminal(): boolean;
 }
 
-/** A process stream as a Sink. A reader that went away (`stores | head`, EPIPE) is not an error: the rest is dropped. */
-function streamSink(stream: NodeJS.WriteStream): Sink {
+/**
+ * A process stream as a Sink, taken on first use (most runs never write to stderr, and node
+ * builds process.stderr only when it is read). A reader that went away (`stores | head`,
+ * EPIPE) is not an error: the rest is dropped.
+ */
+function streamSink(get: () => NodeJS.WriteStream): Sink {
+  let stream: NodeJS.WriteStream | undefined;
   let closed = false;
-  stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
-    closed = true;
-  });
+  const open = () => {
+    if (!stream) {
+      stream = get();
+      stream.on('error', (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EPIPE') throw error;
+        closed = true;
+      });
+    }
+    return stream;
+  };
   return {
     write(text) {
-      if (!closed) stream.write(text);
+      if (!closed) open().write(text);
     },
     get isTerminal() {
-      return stream.isTTY === true;
+      return open().isTTY === true;
     },
   };
 }
 
 export function processIo(): Io {
   return {
-    stdout: streamSink(process.stdout),
-    stderr: streamSink(process.stderr),
+    stdout: streamSink(() => process.stdout),
+    stderr: streamSink(() => process.stderr),
     stdinIsTerminal: () => isatty(0),
   };
 }
