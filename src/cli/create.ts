@@ -1,21 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { resolve } from 'node:path';
-import { defaultDirectory, type Answers } from '../answers.js';
+import type { Answers } from '../answers.js';
 import { generator } from '../generator.js';
 import { createPlan, type Plan } from '../plan/plan.js';
 import { loadHandlebars } from '../plan/render.js';
 import { commandsOf, detectPackageManager } from '../pm.js';
-import { defaultStoreId, findStore } from '../stores/index.js';
 import { stampWarning } from '../stamp.js';
 import { builtinTemplateTree } from '../builtin-templates.js';
 import { reusePrecompiled } from '../plan/templates.js';
 import { loadTemplateTree, TemplateFolderError } from '../template-loader.js';
 import { inspectTarget, UnsafePath, writeFiles, WriteCancelled } from '../writer.js';
 import { Cancelled, exitCodes, UsageError } from './errors.js';
-import type { RawOptions } from './options.js';
+import type { RawOptions } from './schema.js';
 import type { Reporter } from './report.js';
-import { missingFlags, nameProblem, projectNameOf, resolveFlags, storeFor } from './resolve.js';
+import { missingFlags, nameProblem } from './resolve.js';
+import { createOptions, projectNameOf, resolveFlags, type FlagAnswers, type OptionContext } from './schema.js';
 import { probe, runStep } from './steps.js';
 import { nextSteps, planSummary, rerunCommand } from './summary.js';
 
@@ -26,44 +26,35 @@ export interface CreateEnv {
   stdinIsTerminal(): boolean;
 }
 
-async function collectAnswers(options: RawOptions, ctx: CreateEnv): Promise<Answers> {
+/** The answers: from flags, then questions (interactive) or defaults (not), in the schema's order. */
+async function collectAnswers(options: RawOptions, ctx: CreateEnv, interactive: boolean): Promise<Answers> {
   const { answers: flags, problems } = resolveFlags(options);
   if (problems.length) throw new UsageError(problems);
-  const detectedPm = detectPackageManager(ctx.env.npm_config_user_agent);
-  const interactive = !options.yes && !ctx.env.CI && ctx.stdinIsTerminal();
+  const optionContext: OptionContext = { cwd: ctx.cwd, detectedPm: detectPackageManager(ctx.env.npm_config_user_agent), answers: flags };
 
-  if (!interactive) {
-    if (!options.yes) {
-      const missing = missingFlags(flags);
-      if (missing.length) {
-        throw new UsageError([
-          `Not running in a terminal${ctx.env.CI ? ' (CI is set)' : ''}, so nothing can be asked. Missing:`,
-          ...missing.map((m) => `  - ${m}`),
-          'Pass them as flags, or --yes to take the defaults.',
-        ]);
-      }
+  let projectName: string;
+  if (interactive) {
+    const { askMissing } = await import('./prompts.js');
+    projectName = await askMissing(optionContext);
+  } else {
+    const missing = options.yes ? [] : missingFlags(flags);
+    if (missing.length) {
+      throw new UsageError([
+        `Not running in a terminal${ctx.env.CI ? ' (CI is set)' : ''}, so nothing can be asked. Missing:`,
+        ...missing.map((m) => `  - ${m}`),
+        'Pass them as flags, or --yes to take the defaults.',
+      ]);
     }
-    const directory = flags.directory ?? defaultDirectory;
-    const projectName = projectNameOf(directory, ctx.cwd);
+    for (const option of createOptions) {
+      const key = option.key as keyof FlagAnswers;
+      if (option.default && flags[key] === undefined) Object.assign(flags, { [key]: option.default(optionContext) });
+    }
+    projectName = projectNameOf(flags.directory!, ctx.cwd);
     const problem = nameProblem(projectName);
     if (problem) throw new UsageError([problem]);
-    return {
-      directory,
-      projectName,
-      store: storeFor(flags) ?? findStore(defaultStoreId)!,
-      lang: flags.lang ?? 'ts',
-      pm: flags.pm ?? detectedPm,
-      install: flags.install ?? true,
-      git: flags.git ?? true,
-      docker: flags.docker,
-      force: flags.force,
-      template: flags.template,
-    };
   }
-
-  const { askMissing } = await import('./prompts.js');
-  const asked = await askMissing(flags, ctx.cwd, detectedPm);
-  return { ...asked, docker: flags.docker, force: flags.force, template: flags.template };
+  const { directory, store, lang, pm, install, git, docker, force, template } = flags;
+  return { directory: directory!, projectName, store: store!, lang: lang!, pm: pm!, install: install!, git: git!, docker: docker!, force: force ?? false, template };
 }
 
 /** The built-in tree, then the user's `--template` folder (a usage error when it can't be read). */
@@ -142,8 +133,8 @@ async function initGit(reporter: Reporter, plan: Plan, target: string): Promise<
 }
 
 export async function create(options: RawOptions, reporter: Reporter, ctx: CreateEnv): Promise<number> {
-  const answers = await collectAnswers(options, ctx);
   const interactive = !options.yes && !ctx.env.CI && ctx.stdinIsTerminal();
+  const answers = await collectAnswers(options, ctx, interactive);
   const target = resolve(ctx.cwd, answers.directory);
   await checkTarget(answers, target, interactive);
 
