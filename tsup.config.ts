@@ -4,11 +4,11 @@ import { precompileTemplates } from './build/precompile.js';
 
 export default defineConfig({
   entry: { index: 'src/index.ts' },
-  // CommonJS (node loads it synchronously; ES module chunks are read through the thread pool)
-  // with tsup's code splitting: each `await import()` (commander, @clack/prompts, execa,
-  // Handlebars, the create command) is a chunk of its own that only the runs using it load.
+  // One CommonJS file: node loads it synchronously (ES module chunks are read through the
+  // thread pool: slower, measured with bench/scaffold.mjs), and tsup's code splitting for
+  // CommonJS is experimental (it broke @clack/prompts' chunk). What `await import()` loads
+  // (commander, @clack/prompts, execa, Handlebars) is bundled in but only run when imported.
   format: ['cjs'],
-  splitting: true,
   // import.meta.url, for the files beside dist/.
   shims: true,
   target: 'node20',
