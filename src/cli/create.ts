@@ -26,6 +26,14 @@ export interface CreateEnv {
   stdinIsTerminal(): boolean;
 }
 
+/** Each option's default for an answer still open, in the schema's order (the store's follows the strategy). */
+function applyDefaults(ctx: OptionContext): void {
+  for (const option of createOptions) {
+    const key = option.key as keyof FlagAnswers;
+    if (option.default && ctx.answers[key] === undefined) Object.assign(ctx.answers, { [key]: option.default(ctx) });
+  }
+}
+
 /** The answers: from flags, then questions (interactive) or defaults (not), in the schema's order. */
 async function collectAnswers(options: RawOptions, ctx: CreateEnv, interactive: boolean): Promise<Answers> {
   const { answers: flags, problems } = resolveFlags(options);
@@ -45,14 +53,13 @@ async function collectAnswers(options: RawOptions, ctx: CreateEnv, interactive: 
         'Pass them as flags, or --yes to take the defaults.',
       ]);
     }
-    for (const option of createOptions) {
-      const key = option.key as keyof FlagAnswers;
-      if (option.default && flags[key] === undefined) Object.assign(flags, { [key]: option.default(optionContext) });
-    }
+    applyDefaults(optionContext);
     projectName = projectNameOf(flags.directory!, ctx.cwd);
     const problem = nameProblem(projectName);
     if (problem) throw new UsageError([problem]);
   }
+  // What neither a flag nor a question settled (--docker is never asked).
+  applyDefaults(optionContext);
   const { directory, store, lang, pm, install, git, docker, force, template } = flags;
   return { directory: directory!, projectName, store: store!, lang: lang!, pm: pm!, install: install!, git: git!, docker: docker!, force: force ?? false, template };
 }
@@ -125,10 +132,8 @@ async function initGit(reporter: Reporter, plan: Plan, target: string): Promise<
   }
   const hasIdentity = (await probe('git', ['config', 'user.email'], target)) && (await probe('git', ['config', 'user.name'], target));
   const commands = hasIdentity ? plan.git : plan.git.slice(0, 2);
-  for (const command of commands) {
-    const result = await runStep(reporter, 'git', command, target);
-    if (!result.ok) return { ok: false, note: result.detail };
-  }
+  const result = await runStep(reporter, 'git', commands, target);
+  if (!result.ok) return { ok: false, note: result.detail };
   return { ok: true, note: hasIdentity ? undefined : 'No git identity is configured: files are staged; make the first commit yourself.' };
 }
 
@@ -162,6 +167,8 @@ export async function create(options: RawOptions, reporter: Reporter, ctx: Creat
   };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
+  // After the questions, the rest of an interactive run stays inside clack's frame, to its outro.
+  const frame = interactive && reporter.interactiveTerminal && !reporter.json ? await import('@clack/prompts') : undefined;
   try {
     try {
       await writeFiles(fs, target, plan.files, abort);
@@ -172,12 +179,14 @@ export async function create(options: RawOptions, reporter: Reporter, ctx: Creat
       reporter.result({ ok: false, exitCode: exitCodes.runtime, error: (error as Error).message });
       return exitCodes.runtime;
     }
-    reporter.line(`${reporter.style('green', '✔')} Created ${answers.projectName} in ${target} (${plan.files.size} files, store: ${answers.store.id}, ${answers.lang}).`);
+    const created = `Created ${answers.projectName} in ${target} (${plan.files.size} files, store: ${answers.store.id}, ${answers.lang}).`;
+    if (frame) frame.log.success(created);
+    else reporter.line(`${reporter.style('green', '✔')} ${created}`);
 
     const pm = commandsOf(answers.pm);
     let installed = false;
     if (plan.install) {
-      const result = await runStep(reporter, 'Installing dependencies', plan.install, target);
+      const result = await runStep(reporter, 'Installing dependencies', [plan.install], target);
       if (abort.aborted) throw new Cancelled(`Cancelled during install. The project is kept in ${target}; finish with: cd ${answers.directory} && ${pm.install}`);
       if (!result.ok) {
         reporter.error(`Installing dependencies failed. The project is kept in ${target}.`);
@@ -190,7 +199,10 @@ export async function create(options: RawOptions, reporter: Reporter, ctx: Creat
     }
 
     const git = await initGit(reporter, plan, target);
-    if (git.note && git.ok) reporter.line(git.note);
+    if (git.note && git.ok) {
+      if (frame) frame.log.info(git.note);
+      else reporter.line(git.note);
+    }
     if (!git.ok) {
       reporter.error(`git failed: ${git.note}. The project is kept in ${target}.`);
       reporter.result({ ok: false, exitCode: exitCodes.runtime, ...planSummary(plan), failedStep: 'git' });
@@ -198,11 +210,16 @@ export async function create(options: RawOptions, reporter: Reporter, ctx: Creat
     }
 
     const steps = nextSteps(answers, installed, plan.files.has('docker-compose.yml'));
-    reporter.line();
-    reporter.line(reporter.style('bold', 'Next steps:'));
-    for (const step of steps) reporter.line(`  ${step}`);
-    reporter.line();
-    reporter.line(reporter.style('dim', `Same project again: ${rerunCommand(answers)}`));
+    if (frame) {
+      frame.note(steps.join('\n'), 'Next steps');
+      frame.outro(`Same project again: ${rerunCommand(answers)}`);
+    } else {
+      reporter.line();
+      reporter.line(reporter.style('bold', 'Next steps:'));
+      for (const step of steps) reporter.line(`  ${step}`);
+      reporter.line();
+      reporter.line(reporter.style('dim', `Same project again: ${rerunCommand(answers)}`));
+    }
     reporter.result({ ok: true, target, installed, nextSteps: steps, ...planSummary(plan) });
     return exitCodes.ok;
   } finally {
