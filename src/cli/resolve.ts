@@ -1,5 +1,4 @@
 import { npmNameProblems, suggestNpmName } from '../names.js';
-import { defaultStoreOf, type StoreDescriptor, type Strategy } from '../stores/index.js';
 import type { FlagAnswers } from './schema.js';
 
 export { projectNameOf, resolveFlags, type FlagAnswers } from './schema.js';
@@ -16,8 +15,4 @@ export function nameProblem(name: string): string | undefined {
   const problems = npmNameProblems(name);
   if (problems.length === 0) return undefined;
   return `"${name}" is not a valid npm package name: ${problems.join('; ')}. Try "${suggestNpmName(name)}".`;
-}
-
-export function storeFor(answers: { store?: StoreDescriptor; strategy?: Strategy }): StoreDescriptor | undefined {
-  return answers.store ?? (answers.strategy ? defaultStoreOf(answers.strategy) : undefined);
 }

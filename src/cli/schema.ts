@@ -114,10 +114,7 @@ function flag(key: 'yes' | 'force' | 'dryRun' | 'json', flags: string, descripti
     key,
     flags,
     description,
-    resolve: (raw, answers) => {
-      if (key === 'force') answers.force = raw.force ?? false;
-      return [];
-    },
+    resolve: () => [],
     rerun,
   };
 }
@@ -283,7 +280,14 @@ export const createOptions: CreateOption[] = [
     },
     rerun: (a) => (a.template ? ['--template', a.template] : []),
   },
-  flag('force', '--force', 'allow a non-empty directory: colliding files are overwritten, others kept', (a) => (a.force ? ['--force'] : [])),
+  {
+    ...flag('force', '--force', 'allow a non-empty directory: colliding files are overwritten, others kept', (a) => (a.force ? ['--force'] : [])),
+    resolve: (raw, answers) => {
+      answers.force = raw.force;
+      return [];
+    },
+    default: () => false,
+  },
   flag('yes', '-y, --yes', 'take the default for every question no flag answers', () => ['--yes']),
   flag('dryRun', '--dry-run', 'print the plan (files, dependencies, commands) and write nothing'),
   flag('json', '--json', 'one JSON object on stdout describing the result; human output goes to stderr'),
