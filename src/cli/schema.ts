@@ -171,7 +171,7 @@ export const createOptions: CreateOption[] = [
         p,
         await p.select({
           message: 'Where should sessions be stored?',
-          initialValue: defaultStoreOf('database').strategy,
+          initialValue: findStore(defaultStoreId)!.strategy,
           options: availableStrategies().map((value) => ({ value, label: value, hint: storesOf(value).map((s) => s.id).join(', ') })),
         }),
       ),
