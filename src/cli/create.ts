@@ -23,7 +23,7 @@ export interface CreateEnv {
   cwd: string;
   env: NodeJS.ProcessEnv;
   /** Asked only when a run could prompt (not with --yes or CI). */
-  stdinIsTerminal(): boolean;
+  stdinIsTerminal(): boolean | Promise<boolean>;
 }
 
 /** Each option's default for an answer still open, in the schema's order (the store's follows the strategy). */
@@ -138,7 +138,7 @@ async function initGit(reporter: Reporter, plan: Plan, target: string): Promise<
 }
 
 export async function create(options: RawOptions, reporter: Reporter, ctx: CreateEnv): Promise<number> {
-  const interactive = !options.yes && !ctx.env.CI && ctx.stdinIsTerminal();
+  const interactive = !options.yes && !ctx.env.CI && (await ctx.stdinIsTerminal());
   const answers = await collectAnswers(options, ctx, interactive);
   const target = resolve(ctx.cwd, answers.directory);
   await checkTarget(answers, target, interactive);

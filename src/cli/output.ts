@@ -1,5 +1,3 @@
-import { isatty } from 'node:tty';
-
 /** Where the CLI's text goes: stdout or stderr, or a buffer in tests. */
 export interface Sink {
   write(text: string): void;
@@ -11,7 +9,7 @@ export interface Io {
   stdout: Sink;
   stderr: Sink;
   /** Whether questions can be asked; called only when a run might prompt (not with --yes). */
-  stdinIsTerminal(): boolean;
+  stdinIsTerminal(): boolean | Promise<boolean>;
 }
 
 /**
@@ -46,6 +44,7 @@ export function processIo(): Io {
   return {
     stdout: streamSink(() => process.stdout),
     stderr: streamSink(() => process.stderr),
-    stdinIsTerminal: () => isatty(0),
+    // node:tty is loaded only here: a run with --yes or CI never needs it.
+    stdinIsTerminal: async () => (await import('node:tty')).isatty(0),
   };
 }
