@@ -5,7 +5,7 @@
  * `stores/<id>`), file path → spec, or null for a file copied as is (not a .hbs):
  * dist/templates/base.cjs, dist/templates/stores/redis.cjs… (read by src/builtin-templates.ts).
  */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { transformSync } from 'esbuild';
 import Handlebars from 'handlebars';
@@ -31,7 +31,10 @@ export function precompileTemplates(templatesDir: string, outDir: string): void 
   }
   for (const [part, entries] of parts) {
     const out = join(outDir, `${part}.cjs`);
+    const code = transformSync(`module.exports={${entries.join(',')}};`, { minify: true, format: 'cjs', target: 'node20' }).code;
+    // Left alone when unchanged: the unit tests' setup runs this while the e2e setup may be packing dist/.
+    if (existsSync(out) && readFileSync(out, 'utf8') === code) continue;
     mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, transformSync(`module.exports={${entries.join(',')}};`, { minify: true, format: 'cjs', target: 'node20' }).code);
+    writeFileSync(out, code);
   }
 }
