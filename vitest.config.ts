@@ -10,6 +10,8 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           environment: 'node',
+          // The built-in templates precompiled into dist/templates/, as `npm run build` does.
+          globalSetup: ['test/unit/global-setup.ts'],
         },
       },
       {

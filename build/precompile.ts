@@ -1,64 +1,40 @@
 /**
- * Build-time compilation of the built-in templates, one variant per language (used by
- * tsup.config.ts; checked against run-time compilation by test/unit/precompile.test.ts).
- *
- * Templates hold both languages in `{{#ts}}…{{/ts}}` and `{{#js}}…{{/js}}` blocks, chosen by
- * a helper at run time. Resolving those blocks here halves the code a scaffold loads and
- * runs (measured with bench/scaffold.mjs); a user's templates still get the helpers.
+ * Build step (tsup.config.ts, and the unit tests' global setup): every built-in template
+ * precompiled with `Handlebars.precompile`, so that a scaffold runs them on Handlebars'
+ * runtime without compiling. One CommonJS module per part of templates/ (`base`, `partials`,
+ * `stores/<id>`), file path → spec, or null for a file copied as is (not a .hbs):
+ * dist/templates/base.cjs, dist/templates/stores/redis.cjs… (read by src/builtin-templates.ts).
  */
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+import { transformSync } from 'esbuild';
 import Handlebars from 'handlebars';
-import type { Language } from '../src/answers.js';
 import { compileOptions } from '../src/plan/render.js';
+import { isTemplate } from '../src/plan/templates.js';
 
-type Program = hbs.AST.Program;
-type Statement = hbs.AST.Statement;
-
-function isLanguageBlock(statement: Statement): statement is hbs.AST.BlockStatement {
-  if (statement.type !== 'BlockStatement') return false;
-  const block = statement as hbs.AST.BlockStatement;
-  return (
-    block.path.type === 'PathExpression' &&
-    ['ts', 'js'].includes((block.path as hbs.AST.PathExpression).original) &&
-    block.params.length === 0 &&
-    !block.hash
-  );
+function files(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
 }
 
-/** Replaces each language block by the statements that apply to `lang`, at every depth. */
-function specialize(program: Program | undefined, lang: Language): void {
-  if (!program) return;
-  program.body = program.body.flatMap((statement): Statement[] => {
-    if (isLanguageBlock(statement)) {
-      const kept = (statement.path as hbs.AST.PathExpression).original === lang ? statement.program : statement.inverse;
-      specialize(kept, lang);
-      return kept?.body ?? [];
-    }
-    const block = statement as Partial<hbs.AST.BlockStatement>;
-    specialize(block.program, lang);
-    specialize(block.inverse, lang);
-    return [statement];
-  });
+/** The parts a store reads (src/template-loader.ts templateParts): `base`, `partials`, `stores/<id>`. */
+function partOf(key: string): string {
+  const [top, id] = key.split('/');
+  return top === 'stores' ? `stores/${id}` : top!;
 }
 
-/** The template's syntax tree with the language blocks resolved for `lang`. */
-export function specialized(ast: Program, lang: Language): Program {
-  specialize(ast, lang);
-  return ast;
-}
-
-/**
- * The precompiled template (JavaScript source of Handlebars' template spec) for one language.
- * Parsing applies Handlebars' standalone-line white-space rules first, so removing the
- * block tags afterwards leaves exactly what the helper would have rendered; the compiler is
- * then driven directly, as Handlebars.precompile does, so those rules are not applied twice.
- */
-export function precompileFor(text: string, lang: Language): string {
-  const options = { ...compileOptions, data: true };
-  const ast = specialized(Handlebars.parse(text), lang);
-  const compiler = Handlebars as unknown as {
-    Compiler: new () => { compile(ast: Program, options: object): unknown };
-    JavaScriptCompiler: new () => { compile(environment: unknown, options: object): string };
-  };
-  const environment = new compiler.Compiler().compile(ast, options);
-  return new compiler.JavaScriptCompiler().compile(environment, options);
+export function precompileTemplates(templatesDir: string, outDir: string): void {
+  const parts = new Map<string, string[]>();
+  for (const file of files(templatesDir)) {
+    const key = relative(templatesDir, file).split(sep).join('/');
+    const spec = isTemplate(key) ? Handlebars.precompile(readFileSync(file, 'utf8'), compileOptions) : 'null';
+    parts.set(partOf(key), [...(parts.get(partOf(key)) ?? []), `${JSON.stringify(key)}:${spec}`]);
+  }
+  for (const [part, entries] of parts) {
+    const out = join(outDir, `${part}.cjs`);
+    const code = transformSync(`module.exports={${entries.join(',')}};`, { minify: true, format: 'cjs', target: 'node20' }).code;
+    // Left alone when unchanged: the unit tests' setup runs this while the e2e setup may be packing dist/.
+    if (existsSync(out) && readFileSync(out, 'utf8') === code) continue;
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, code);
+  }
 }

@@ -1,7 +1,6 @@
 import { Cancelled, exitCodes, UsageError } from './cli/errors.js';
 import { parseArgs } from './cli/options.js';
 import { processIo, type Io } from './cli/output.js';
-import { quickParse } from './cli/quick-args.js';
 import { Reporter } from './cli/report.js';
 import { generator } from './generator.js';
 import { TemplateError } from './plan/template-error.js';
@@ -11,7 +10,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
   const json = argv.includes('--json');
   const reporter = new Reporter(json, io);
   try {
-    const command = quickParse(argv) ?? (await parseArgs(argv, generator.name, generator.version));
+    const command = await parseArgs(argv, generator.name, generator.version);
     if (command.kind === 'info') {
       io.stdout.write(command.text);
       return exitCodes.ok;

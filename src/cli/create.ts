@@ -1,20 +1,21 @@
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { resolve } from 'node:path';
-import { defaultDirectory, type Answers } from '../answers.js';
+import type { Answers } from '../answers.js';
 import { generator } from '../generator.js';
 import { createPlan, type Plan } from '../plan/plan.js';
+import { loadHandlebars } from '../plan/render.js';
 import { commandsOf, detectPackageManager } from '../pm.js';
-import { secureRandomBytes } from '../random.js';
-import { defaultStoreId, findStore } from '../stores/index.js';
 import { stampWarning } from '../stamp.js';
 import { builtinTemplateTree } from '../builtin-templates.js';
 import { reusePrecompiled } from '../plan/templates.js';
 import { loadTemplateTree, TemplateFolderError } from '../template-loader.js';
 import { inspectTarget, UnsafePath, writeFiles, WriteCancelled } from '../writer.js';
 import { Cancelled, exitCodes, UsageError } from './errors.js';
-import type { RawOptions } from './options.js';
+import type { RawOptions } from './schema.js';
 import type { Reporter } from './report.js';
-import { missingFlags, nameProblem, projectNameOf, resolveFlags, storeFor } from './resolve.js';
+import { missingFlags, nameProblem } from './resolve.js';
+import { createOptions, projectNameOf, resolveFlags, type FlagAnswers, type OptionContext } from './schema.js';
 import { probe, runStep } from './steps.js';
 import { nextSteps, planSummary, rerunCommand } from './summary.js';
 
@@ -22,52 +23,50 @@ export interface CreateEnv {
   cwd: string;
   env: NodeJS.ProcessEnv;
   /** Asked only when a run could prompt (not with --yes or CI). */
-  stdinIsTerminal(): boolean;
+  stdinIsTerminal(): boolean | Promise<boolean>;
 }
 
-async function collectAnswers(options: RawOptions, ctx: CreateEnv): Promise<Answers> {
+/** Each option's default for an answer still open, in the schema's order (the store's follows the strategy). */
+function applyDefaults(ctx: OptionContext): void {
+  for (const option of createOptions) {
+    const key = option.key as keyof FlagAnswers;
+    if (option.default && ctx.answers[key] === undefined) Object.assign(ctx.answers, { [key]: option.default(ctx) });
+  }
+}
+
+/** The answers: from flags, then questions (interactive) or defaults (not), in the schema's order. */
+async function collectAnswers(options: RawOptions, ctx: CreateEnv, interactive: boolean): Promise<Answers> {
   const { answers: flags, problems } = resolveFlags(options);
   if (problems.length) throw new UsageError(problems);
-  const detectedPm = detectPackageManager(ctx.env.npm_config_user_agent);
-  const interactive = !options.yes && !ctx.env.CI && ctx.stdinIsTerminal();
+  const optionContext: OptionContext = { cwd: ctx.cwd, detectedPm: detectPackageManager(ctx.env.npm_config_user_agent), answers: flags };
 
-  if (!interactive) {
-    if (!options.yes) {
-      const missing = missingFlags(flags);
-      if (missing.length) {
-        throw new UsageError([
-          `Not running in a terminal${ctx.env.CI ? ' (CI is set)' : ''}, so nothing can be asked. Missing:`,
-          ...missing.map((m) => `  - ${m}`),
-          'Pass them as flags, or --yes to take the defaults.',
-        ]);
-      }
+  let projectName: string;
+  if (interactive) {
+    const { askMissing } = await import('./prompts.js');
+    projectName = await askMissing(optionContext);
+  } else {
+    const missing = options.yes ? [] : missingFlags(flags);
+    if (missing.length) {
+      throw new UsageError([
+        `Not running in a terminal${ctx.env.CI ? ' (CI is set)' : ''}, so nothing can be asked. Missing:`,
+        ...missing.map((m) => `  - ${m}`),
+        'Pass them as flags, or --yes to take the defaults.',
+      ]);
     }
-    const directory = flags.directory ?? defaultDirectory;
-    const projectName = projectNameOf(directory, ctx.cwd);
+    applyDefaults(optionContext);
+    projectName = projectNameOf(flags.directory!, ctx.cwd);
     const problem = nameProblem(projectName);
     if (problem) throw new UsageError([problem]);
-    return {
-      directory,
-      projectName,
-      store: storeFor(flags) ?? findStore(defaultStoreId)!,
-      lang: flags.lang ?? 'ts',
-      pm: flags.pm ?? detectedPm,
-      install: flags.install ?? true,
-      git: flags.git ?? true,
-      docker: flags.docker,
-      force: flags.force,
-      template: flags.template,
-    };
   }
-
-  const { askMissing } = await import('./prompts.js');
-  const asked = await askMissing(flags, ctx.cwd, detectedPm);
-  return { ...asked, docker: flags.docker, force: flags.force, template: flags.template };
+  // What neither a flag nor a question settled (--docker is never asked).
+  applyDefaults(optionContext);
+  const { directory, store, lang, pm, install, git, docker, force, template } = flags;
+  return { directory: directory!, projectName, store: store!, lang: lang!, pm: pm!, install: install!, git: git!, docker: docker!, force: force ?? false, template };
 }
 
 /** The built-in tree, then the user's `--template` folder (a usage error when it can't be read). */
 function templateTrees(answers: Answers, cwd: string, reporter: Reporter) {
-  const builtins = builtinTemplateTree(answers.store.id, answers.lang);
+  const builtins = builtinTemplateTree(answers.store.id);
   const trees = [builtins];
   if (answers.template) {
     const dir = resolve(cwd, answers.template);
@@ -133,23 +132,23 @@ async function initGit(reporter: Reporter, plan: Plan, target: string): Promise<
   }
   const hasIdentity = (await probe('git', ['config', 'user.email'], target)) && (await probe('git', ['config', 'user.name'], target));
   const commands = hasIdentity ? plan.git : plan.git.slice(0, 2);
-  for (const command of commands) {
-    const result = await runStep(reporter, 'git', command, target);
-    if (!result.ok) return { ok: false, note: result.detail };
-  }
+  const result = await runStep(reporter, 'git', commands, target);
+  if (!result.ok) return { ok: false, note: result.detail };
   return { ok: true, note: hasIdentity ? undefined : 'No git identity is configured: files are staged; make the first commit yourself.' };
 }
 
 export async function create(options: RawOptions, reporter: Reporter, ctx: CreateEnv): Promise<number> {
-  const answers = await collectAnswers(options, ctx);
-  const interactive = !options.yes && !ctx.env.CI && ctx.stdinIsTerminal();
+  const interactive = !options.yes && !ctx.env.CI && (await ctx.stdinIsTerminal());
+  const answers = await collectAnswers(options, ctx, interactive);
   const target = resolve(ctx.cwd, answers.directory);
   await checkTarget(answers, target, interactive);
 
+  const trees = templateTrees(answers, ctx.cwd, reporter);
   const plan = createPlan({
     answers,
-    trees: templateTrees(answers, ctx.cwd, reporter),
-    sessionSecret: (await secureRandomBytes(36)).toString('base64url'),
+    trees,
+    handlebars: await loadHandlebars(trees),
+    sessionSecret: randomBytes(36).toString('base64url'),
     generator,
   });
   for (const warning of plan.warnings) reporter.warning(warning);
@@ -168,6 +167,8 @@ export async function create(options: RawOptions, reporter: Reporter, ctx: Creat
   };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
+  // After the questions, the rest of an interactive run stays inside clack's frame, to its outro.
+  const frame = interactive && reporter.interactiveTerminal && !reporter.json ? await import('@clack/prompts') : undefined;
   try {
     try {
       await writeFiles(fs, target, plan.files, abort);
@@ -178,12 +179,14 @@ export async function create(options: RawOptions, reporter: Reporter, ctx: Creat
       reporter.result({ ok: false, exitCode: exitCodes.runtime, error: (error as Error).message });
       return exitCodes.runtime;
     }
-    reporter.line(`${reporter.style('green', '✔')} Created ${answers.projectName} in ${target} (${plan.files.size} files, store: ${answers.store.id}, ${answers.lang}).`);
+    const created = `Created ${answers.projectName} in ${target} (${plan.files.size} files, store: ${answers.store.id}, ${answers.lang}).`;
+    if (frame) frame.log.success(created);
+    else reporter.line(`${reporter.style('green', '✔')} ${created}`);
 
     const pm = commandsOf(answers.pm);
     let installed = false;
     if (plan.install) {
-      const result = await runStep(reporter, 'Installing dependencies', plan.install, target);
+      const result = await runStep(reporter, 'Installing dependencies', [plan.install], target);
       if (abort.aborted) throw new Cancelled(`Cancelled during install. The project is kept in ${target}; finish with: cd ${answers.directory} && ${pm.install}`);
       if (!result.ok) {
         reporter.error(`Installing dependencies failed. The project is kept in ${target}.`);
@@ -196,7 +199,10 @@ export async function create(options: RawOptions, reporter: Reporter, ctx: Creat
     }
 
     const git = await initGit(reporter, plan, target);
-    if (git.note && git.ok) reporter.line(git.note);
+    if (git.note && git.ok) {
+      if (frame) frame.log.info(git.note);
+      else reporter.line(git.note);
+    }
     if (!git.ok) {
       reporter.error(`git failed: ${git.note}. The project is kept in ${target}.`);
       reporter.result({ ok: false, exitCode: exitCodes.runtime, ...planSummary(plan), failedStep: 'git' });
@@ -204,11 +210,16 @@ export async function create(options: RawOptions, reporter: Reporter, ctx: Creat
     }
 
     const steps = nextSteps(answers, installed, plan.files.has('docker-compose.yml'));
-    reporter.line();
-    reporter.line(reporter.style('bold', 'Next steps:'));
-    for (const step of steps) reporter.line(`  ${step}`);
-    reporter.line();
-    reporter.line(reporter.style('dim', `Same project again: ${rerunCommand(answers)}`));
+    if (frame) {
+      frame.note(steps.join('\n'), 'Next steps');
+      frame.outro(`Same project again: ${rerunCommand(answers)}`);
+    } else {
+      reporter.line();
+      reporter.line(reporter.style('bold', 'Next steps:'));
+      for (const step of steps) reporter.line(`  ${step}`);
+      reporter.line();
+      reporter.line(reporter.style('dim', `Same project again: ${rerunCommand(answers)}`));
+    }
     reporter.result({ ok: true, target, installed, nextSteps: steps, ...planSummary(plan) });
     return exitCodes.ok;
   } finally {

@@ -1,24 +1,8 @@
 import type { Command } from 'commander';
 import { UsageError } from './errors.js';
+import { createOptions, flagSyntax, meaningOf, type RawOptions } from './schema.js';
 
-/** The flags as typed; undefined means "not given". */
-export interface RawOptions {
-  directory?: string;
-  strategy?: string;
-  store?: string;
-  lang?: string;
-  ts?: boolean;
-  js?: boolean;
-  pm?: string;
-  install?: boolean;
-  git?: boolean;
-  docker?: boolean;
-  yes?: boolean;
-  force?: boolean;
-  dryRun?: boolean;
-  json?: boolean;
-  template?: string;
-}
+export type { RawOptions };
 
 export interface EjectOptions {
   directory: string;
@@ -45,32 +29,25 @@ function program({ Command }: Commander, name: string, version: string): Command
   return command;
 }
 
+/** The create command, from the option schema (schema.ts). */
 export function createCommand(commander: Commander, name: string, version: string): Command {
-  return program(commander, name, version)
+  const command = program(commander, name, version)
     .usage(
       '[directory] [options]\n' +
         '       create-express-session-app stores [--json]\n' +
         '       create-express-session-app eject <dir> [--store id] [--force]',
     )
-    .description('Scaffold an Express 5 app with sessions stored in memory, a cookie, a cache or a database.')
-    .argument('[directory]', 'where to create the app (default: my-session-app)')
-    .option('--strategy <strategy>', 'memory | cookie | cache | database (alone: that strategy\'s default store)')
-    .option('-s, --store <id>', 'the session store (see `stores`); implies the strategy')
-    .addOption(new commander.Option('--lang <lang>', 'ts | js (default: ts)'))
-    .option('--ts', 'same as --lang ts')
-    .option('--js', 'same as --lang js')
-    .option('--pm <pm>', 'npm | pnpm | yarn | bun (default: the one running this command, else npm)')
-    .option('--install', 'install dependencies (default)')
-    .option('--no-install', 'skip installing dependencies')
-    .option('--git', 'git init and a first commit (default; skipped inside a repository)')
-    .option('--no-git', 'skip git')
-    .option('--docker', 'Dockerfile and docker-compose.yml: the app, plus the store\'s server if it has one (default)')
-    .option('--no-docker', 'no Dockerfile or docker-compose.yml')
-    .option('-y, --yes', 'take the default for every question no flag answers')
-    .option('--force', 'allow a non-empty directory (colliding files are overwritten, others kept)')
-    .option('--dry-run', 'print the plan and write nothing')
-    .option('--json', 'print one JSON object on stdout; human output goes to stderr')
-    .option('--template <dir>', 'your template folder, layered over the built-ins per file (start one with `eject`)');
+    .description('Scaffold an Express 5 app with sessions stored in memory, a cookie, a cache or a database.');
+  for (const option of createOptions) {
+    if (option.argument) {
+      command.argument(option.flags, meaningOf(option));
+      continue;
+    }
+    command.addOption(new commander.Option(flagSyntax(option), meaningOf(option)));
+    if (option.negatable) command.addOption(new commander.Option(flagSyntax(option).replace('--', '--no-'), `skip ${option.flags}`));
+    for (const shorthand of option.shorthands ?? []) command.addOption(new commander.Option(shorthand.flags, `same as ${option.flags.split(' ')[0]} ${shorthand.value}`));
+  }
+  return command;
 }
 
 const createHelpFooter =
@@ -101,8 +78,8 @@ function ejectCommand(commander: Commander, name: string, version: string): Comm
 const subcommands: Record<string, (commander: Commander, name: string, version: string) => Command> = { stores: storesCommand, eject: ejectCommand };
 
 /**
- * Parses argv; help and version come back as text to print (exit 0), bad flags as UsageError.
- * commander is imported here, not at the top: most runs never get here (see quick-args.ts).
+ * Parses argv with commander; help and version come back as text to print (exit 0), bad
+ * flags as UsageError.
  */
 export async function parseArgs(argv: string[], name: string, version: string): Promise<ParsedCommand> {
   const commander = await import('commander');

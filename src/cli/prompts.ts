@@ -1,16 +1,14 @@
 import type * as Clack from '@clack/prompts';
-import { defaultDirectory, type Language } from '../answers.js';
 import { npmNameProblems, suggestNpmName } from '../names.js';
-import { packageManagers, type PackageManager } from '../pm.js';
-import { availableStrategies, defaultStoreOf, storesOf, type StoreDescriptor, type Strategy } from '../stores/index.js';
 import { Cancelled } from './errors.js';
-import { projectNameOf, type FlagAnswers } from './resolve.js';
+import { createOptions, projectNameOf, type OptionContext } from './schema.js';
 
 /** Loaded by the first question: a run that asks nothing never loads it. */
 let p: typeof Clack;
 
-async function loadClack(): Promise<void> {
+async function loadClack(): Promise<typeof Clack> {
   p ??= await import('@clack/prompts');
+  return p;
 }
 
 function answered<T>(value: T): Exclude<T, symbol> {
@@ -18,107 +16,28 @@ function answered<T>(value: T): Exclude<T, symbol> {
   return value as Exclude<T, symbol>;
 }
 
-const strategyHints: Record<Strategy, string> = {
-  memory: 'in the app process; for development',
-  cookie: 'the whole session in the cookie; no server',
-  cache: 'a cache server shared by every instance',
-  database: 'a database: persistent, queryable',
-};
-
-export interface PromptedAnswers {
-  directory: string;
-  projectName: string;
-  store: StoreDescriptor;
-  lang: Language;
-  pm: PackageManager;
-  install: boolean;
-  git: boolean;
+/** The package name: the directory's last segment, or asked for when that is not a valid npm name. */
+async function askProjectName(directory: string, cwd: string): Promise<string> {
+  const name = projectNameOf(directory, cwd);
+  if (npmNameProblems(name).length === 0) return name;
+  p.log.warn(`"${name}" is not a valid npm package name: ${npmNameProblems(name).join('; ')}.`);
+  return answered(await p.text({ message: 'Package name', initialValue: suggestNpmName(name), validate: (value) => npmNameProblems(value ?? '')[0] }));
 }
 
-/** Asks, in DESIGN order, every question that no flag answered. */
-export async function askMissing(flags: FlagAnswers, cwd: string, detectedPm: PackageManager): Promise<PromptedAnswers> {
+/**
+ * Asks, in the schema's order, every question that no flag answered, filling `ctx.answers`;
+ * returns the package name.
+ */
+export async function askMissing(ctx: OptionContext): Promise<string> {
   await loadClack();
   p.intro('create-express-session-app');
-  const directory =
-    flags.directory ??
-    answered(
-      await p.text({
-        message: 'Where should the app go?',
-        placeholder: defaultDirectory,
-        defaultValue: defaultDirectory,
-        validate: (value) => {
-          const name = projectNameOf(value || defaultDirectory, cwd);
-          const problems = npmNameProblems(name);
-          return problems.length ? `"${name}" can't be an npm name: ${problems[0]}. Try "${suggestNpmName(name)}".` : undefined;
-        },
-      }),
-    );
-
-  let projectName = projectNameOf(directory, cwd);
-  if (npmNameProblems(projectName).length > 0) {
-    p.log.warn(`"${projectName}" is not a valid npm package name: ${npmNameProblems(projectName).join('; ')}.`);
-    projectName = answered(
-      await p.text({
-        message: 'Package name',
-        initialValue: suggestNpmName(projectName),
-        validate: (value) => npmNameProblems(value ?? '')[0],
-      }),
-    );
+  let projectName = '';
+  for (const option of createOptions) {
+    const key = option.key as keyof typeof ctx.answers;
+    if (option.ask && ctx.answers[key] === undefined) Object.assign(ctx.answers, { [key]: await option.ask(p, ctx) });
+    if (key === 'directory') projectName = await askProjectName(ctx.answers.directory!, ctx.cwd);
   }
-
-  const strategy: Strategy =
-    flags.strategy ??
-    answered(
-      await p.select({
-        message: 'Where should sessions be stored?',
-        initialValue: 'database' as Strategy,
-        options: availableStrategies().map((value) => ({ value, label: value, hint: strategyHints[value] })),
-      }),
-    );
-
-  const candidates = storesOf(strategy);
-  const store: StoreDescriptor =
-    flags.store ??
-    (candidates.length === 1
-      ? candidates[0]!
-      : answered(
-          await p.select({
-            message: 'Which store?',
-            initialValue: defaultStoreOf(strategy),
-            options: candidates.map((value) => ({
-              value,
-              label: value.legacy ? `${value.label} (legacy)` : value.label,
-              hint: value.hint,
-            })),
-          }),
-        ));
-
-  const lang: Language =
-    flags.lang ??
-    answered(
-      await p.select({
-        message: 'Language',
-        initialValue: 'ts' as Language,
-        options: [
-          { value: 'ts' as Language, label: 'TypeScript' },
-          { value: 'js' as Language, label: 'JavaScript' },
-        ],
-      }),
-    );
-
-  const pm: PackageManager =
-    flags.pm ??
-    answered(
-      await p.select({
-        message: 'Package manager',
-        initialValue: detectedPm,
-        options: packageManagers.map((value) => ({ value, label: value })),
-      }),
-    );
-
-  const install = flags.install ?? answered(await p.confirm({ message: `Install dependencies with ${pm}?`, initialValue: true }));
-  const git = flags.git ?? answered(await p.confirm({ message: 'Initialise a git repository?', initialValue: true }));
-  return { directory, projectName, store, lang, pm, install, git };
+  return projectName;
 }
 
 export async function confirmOverwrite(directory: string, entries: string[]): Promise<boolean> {

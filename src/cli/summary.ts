@@ -2,25 +2,15 @@ import type { Answers } from '../answers.js';
 import { commandsOf } from '../pm.js';
 import type { Plan } from '../plan/plan.js';
 import { generator } from '../generator.js';
+import { createOptions } from './schema.js';
 
 function quote(arg: string): string {
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
-/** One command that makes the same project again without asking anything. */
+/** One command that makes the same project again without asking anything: each option's re-run form. */
 export function rerunCommand(answers: Answers): string {
-  const args = [
-    answers.directory,
-    '--store', answers.store.id,
-    '--lang', answers.lang,
-    '--pm', answers.pm,
-    answers.install ? '--install' : '--no-install',
-    answers.git ? '--git' : '--no-git',
-    answers.docker ? '--docker' : '--no-docker',
-    ...(answers.template ? ['--template', answers.template] : []),
-    ...(answers.force ? ['--force'] : []),
-    '--yes',
-  ];
+  const args = createOptions.flatMap((option) => option.rerun?.(answers) ?? []);
   return `${commandsOf(answers.pm).exec} ${generator.name}@${generator.version} ${args.map(quote).join(' ')}`;
 }
 

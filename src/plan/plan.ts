@@ -3,7 +3,7 @@ import type { Answers } from '../answers.js';
 import { commandsOf } from '../pm.js';
 import { dependenciesOf, renderContext, type Dependency, type GeneratorInfo } from './context.js';
 import { layerTemplates } from './layers.js';
-import { renderTemplates } from './render.js';
+import { renderTemplates, type Handlebars } from './render.js';
 import { TemplateError } from './template-error.js';
 import type { TemplateSource, TemplateTree } from './templates.js';
 
@@ -32,6 +32,8 @@ export interface PlanInput {
   trees: TemplateTree[];
   sessionSecret: string;
   generator: GeneratorInfo;
+  /** Handlebars, or only its runtime when every template is precompiled (render.ts loadHandlebars). */
+  handlebars: Handlebars;
 }
 
 function assertInsideTarget(path: string, origin: string): void {
@@ -98,10 +100,10 @@ function dependenciesIn(packageJson: Record<string, unknown>) {
 }
 
 /** Answers → files, dependencies and commands, all in memory. Throws TemplateError. */
-export function createPlan({ answers, trees, sessionSecret, generator }: PlanInput): Plan {
+export function createPlan({ answers, trees, sessionSecret, generator, handlebars }: PlanInput): Plan {
   const layered = layerTemplates(trees, answers.store.id, answers.lang);
   for (const [path, source] of layered.files) assertInsideTarget(path, source.origin);
-  const files = renderTemplates(layered, renderContext(answers, sessionSecret, generator));
+  const files = renderTemplates(handlebars, layered, renderContext(answers, sessionSecret, generator));
   const packageSource = layered.files.get('package.json');
   const packageJson = parsePackageJson(files, packageSource?.origin ?? 'package.json', () => includedPartials(packageSource, layered.partials));
 

@@ -6,12 +6,11 @@
  */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
-import { builtinTemplateTree } from '../../src/builtin-templates.js';
 import { createPlan } from '../../src/plan/plan.js';
 import { findStore, managedServices, serverStores, stores, storesOf, testServices } from '../../src/stores/index.js';
-import { loadTemplateTree } from '../../src/template-loader.js';
+import { builtinTemplatesDir, loadTemplateTree } from '../../src/template-loader.js';
 import { versions } from '../../src/versions.js';
-import { answers, generator } from './fixtures.js';
+import { answers, generator, handlebars } from './fixtures.js';
 import { fixtureKv } from './fixtures/fixture-store/descriptor.js';
 
 // The versions entry: `'connect-fixture-kv': '1.2.3'` in src/versions.ts.
@@ -33,10 +32,11 @@ const fixtureRoot = fileURLToPath(new URL('./fixtures/fixture-store/templates', 
 const render = (lang: 'ts' | 'js') =>
   createPlan({
     answers: answers({ store: findStore('fixture-kv')!, lang }),
-    // The built-ins (base/, partials/), then the store's template folder.
-    trees: [builtinTemplateTree('fixture-kv', lang), loadTemplateTree(fixtureRoot, 'fixture-kv', 'fixture')],
+    // The built-ins (base/, partials/: there is no templates/stores/fixture-kv/), then the store's template folder.
+    trees: [loadTemplateTree(builtinTemplatesDir, 'fixture-kv', 'built-in'), loadTemplateTree(fixtureRoot, 'fixture-kv', 'fixture')],
     sessionSecret: 's'.repeat(48),
     generator,
+    handlebars,
   });
 
 describe('a store added as descriptor + template folder + versions entry', () => {

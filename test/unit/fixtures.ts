@@ -1,3 +1,4 @@
+import Handlebars from 'handlebars';
 import type { Answers } from '../../src/answers.js';
 import type { TemplateTree } from '../../src/plan/templates.js';
 import { findStore } from '../../src/stores/index.js';
@@ -22,3 +23,6 @@ export function answers(overrides: Partial<Answers> = {}): Answers {
 }
 
 export const generator = { name: 'create-express-session-app', version: '0.0.0-test' };
+
+/** The full package: the unit tests' templates are compiled as a user's `--template` files are. */
+export const handlebars = Handlebars;

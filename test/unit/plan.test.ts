@@ -3,7 +3,7 @@ import { layerTemplates, outputPath } from '../../src/plan/layers.js';
 import { createPlan } from '../../src/plan/plan.js';
 import { TemplateError } from '../../src/plan/render.js';
 import { findStore } from '../../src/stores/index.js';
-import { answers, generator, tree } from './fixtures.js';
+import { answers, generator, handlebars, tree } from './fixtures.js';
 
 const plan = (files: Record<string, string>, overrides = {}, user?: Record<string, string>) =>
   createPlan({
@@ -11,6 +11,7 @@ const plan = (files: Record<string, string>, overrides = {}, user?: Record<strin
     trees: [tree(files), ...(user ? [tree(user, 'my-templates')] : [])],
     sessionSecret: 'secret-secret-secret-secret-secret-secret',
     generator,
+    handlebars,
   });
 
 const text = (p: ReturnType<typeof plan>, path: string) => p.files.get(path)?.toString();

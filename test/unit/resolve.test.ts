@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { missingFlags, nameProblem, projectNameOf, resolveFlags, storeFor } from '../../src/cli/resolve.js';
+import { missingFlags, nameProblem, projectNameOf, resolveFlags } from '../../src/cli/resolve.js';
+import { createOptions } from '../../src/cli/schema.js';
 import { parseArgs } from '../../src/cli/options.js';
 import { UsageError } from '../../src/cli/errors.js';
 import { detectPackageManager } from '../../src/pm.js';
@@ -69,9 +70,13 @@ describe('flag validation', () => {
   });
 
   it('picks the strategy default store when only the strategy is given', () => {
-    expect(storeFor(resolveFlags({ strategy: 'database' }).answers)?.id).toBe('sqlite');
-    expect(storeFor(resolveFlags({ strategy: 'cookie' }).answers)?.id).toBe('cookie');
-    expect(storeFor(resolveFlags({ strategy: 'memory' }).answers)?.id).toBe('memory');
+    const store = createOptions.find((o) => o.key === 'store')!;
+    const storeFor = (strategy: string) =>
+      (store.default!({ cwd: '/', detectedPm: 'npm', answers: resolveFlags({ strategy }).answers }) as { id: string }).id;
+    expect(storeFor('database')).toBe('sqlite');
+    expect(storeFor('cookie')).toBe('cookie');
+    expect(storeFor('memory')).toBe('memory');
+    expect((store.default!({ cwd: '/', detectedPm: 'npm', answers: {} }) as { id: string }).id, 'neither: the default store').toBe('sqlite');
   });
 
   it.each([

@@ -8,7 +8,7 @@ import { TemplateError } from '../../src/plan/template-error.js';
 import { stampFile, stampWarning } from '../../src/stamp.js';
 import { builtinTemplatesDir, loadTemplateTree, TemplateFolderError, type TemplateFs } from '../../src/template-loader.js';
 import { UnsafePath, writeFiles, type WriterFs } from '../../src/writer.js';
-import { answers, generator, tree } from './fixtures.js';
+import { answers, generator, handlebars, tree } from './fixtures.js';
 
 const builtins = tree({
   'base/package.json.hbs': '{ "name": {{json projectName}}, "dependencies": {\n{{> package-dependencies}}\n  "express": "5"\n} }\n',
@@ -37,6 +37,7 @@ function plan(user: ReturnType<typeof userTree>, storeId = 'cookie', lang: 'ts' 
     trees: [builtins, user],
     sessionSecret: 's'.repeat(48),
     generator,
+    handlebars,
   });
 }
 
