@@ -29,9 +29,11 @@ beforeEach(() => {
   out = '';
   asked.length = 0;
   vi.spyOn(process, 'cwd').mockReturnValue(dir);
+  vi.stubEnv('CI', undefined); // a terminal user's run, also when the suite runs in CI
 });
 afterEach(() => {
   vi.restoreAllMocks();
+  vi.unstubAllEnvs();
   rmSync(dir, { recursive: true, force: true });
 });
 
