@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STATELESS_STORES, driveContract, login, me } from './contract.js';
 import { startApp } from './app.js';
-import { removeDir, scaffold, tempDir } from './pack.js';
+import { prepareSharedApps, sharedApp, willRun } from './apps.js';
 import { e2eMatrix } from '../support/matrix.js';
 import {
   describeRun,
@@ -38,30 +38,29 @@ it('contract.ts treats both cookie stores as stateless', () => {
   for (const store of STORES) expect(STATELESS_STORES.has(store), `STATELESS_STORES includes ${store}`).toBe(true);
 });
 
+// This file's apps, installed before its first test (a -t filter installs only the ones it runs).
+beforeAll(({}, file) =>
+  prepareSharedApps(STORES.flatMap((store) => LANGS.map((lang) => [store, lang] as const)).filter(([store, lang]) => willRun(file, `${store} × ${lang}`))),
+);
+
 for (const store of STORES) {
   for (const lang of LANGS) {
     const name = `${store} × ${lang}`;
     describe(name, () => {
-      let work = '';
       let app = '';
       let running: StartedProcess | undefined;
 
       beforeAll(async () => {
-        work = await tempDir(`${store}-${lang}`);
-        const t = Date.now();
-        const r = await scaffold(['app', '--store', store, '--lang', lang, '--pm', 'npm', '--no-git', '--yes'], {
-          cwd: work,
-          timeoutMs: 600_000,
-        });
-        results.push(`${name}: scaffold + npm install ${seconds(Date.now() - t)}`);
+        const shared = await sharedApp(store, lang);
+        const r = shared.scaffold;
+        results.push(`${name}: scaffold + npm install ${shared.reused ? 'shared' : seconds(r.durationMs)}`);
         expect(r.code, `[${name}] step scaffold: --store ${store} --lang ${lang} with install → exit 0\n${describeRun(r)}`).toBe(0);
-        app = join(work, 'app');
+        app = shared.dir;
         expect(existsSync(join(app, 'node_modules')), `[${name}] step scaffold: the CLI installed dependencies\n${describeRun(r)}`).toBe(true);
       });
 
       afterAll(async () => {
         if (running) await stop(running);
-        if (work) await removeDir(work);
       });
 
       it('needs no server, and its README says a copied cookie cannot be revoked', () => {
