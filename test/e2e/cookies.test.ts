@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STATELESS_STORES, driveContract, login, me } from './contract.js';
 import { startApp } from './app.js';
-import { prepareSharedApps, sharedApp, willRun } from './apps.js';
+import { ownSuite, prepareSharedApps, runOwnSuites, sharedApp, willRun } from './apps.js';
 import { e2eMatrix } from '../support/matrix.js';
 import {
   describeRun,
@@ -38,10 +38,15 @@ it('contract.ts treats both cookie stores as stateless', () => {
   for (const store of STORES) expect(STATELESS_STORES.has(store), `STATELESS_STORES includes ${store}`).toBe(true);
 });
 
-// This file's apps, installed before its first test (a -t filter installs only the ones it runs).
-beforeAll(({}, file) =>
-  prepareSharedApps(STORES.flatMap((store) => LANGS.map((lang) => [store, lang] as const)).filter(([store, lang]) => willRun(file, `${store} × ${lang}`))),
-);
+// Before the first test: this file's apps installed, then their own suites run, two at a time
+// (a -t filter installs and runs only what it selects).
+beforeAll(async ({}, file) => {
+  const apps = STORES.flatMap((store) => LANGS.map((lang) => [store, lang] as const));
+  await prepareSharedApps(apps.filter(([store, lang]) => willRun(file, `${store} × ${lang}`)));
+  await runOwnSuites(
+    apps.filter(([store, lang]) => willRun(file, `${store} × ${lang}`, /own `npm test`/)).map(([store, lang]) => ({ store, lang, env: userEnv() })),
+  );
+});
 
 for (const store of STORES) {
   for (const lang of LANGS) {
@@ -71,9 +76,8 @@ for (const store of STORES) {
       });
 
       it('passes its own `npm test`', async () => {
-        const t = Date.now();
-        const r = await run('npm', ['test'], { cwd: app, env: userEnv(), timeoutMs: 300_000 });
-        results.push(`${name}: own suite ${r.code === 0 ? 'ok' : 'FAIL'} in ${seconds(Date.now() - t)}`);
+        const r = await ownSuite(store, lang, userEnv());
+        results.push(`${name}: own suite ${r.code === 0 ? 'ok' : 'FAIL'} in ${seconds(r.durationMs)}`);
         expect(r.code, `[${name}] step own suite: the generated app's \`npm test\` passes\n${describeRun(r)}`).toBe(0);
       });
 

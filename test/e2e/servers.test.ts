@@ -25,7 +25,7 @@ import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, CookieJar, driveContract, login, me, type Reply } from './contract.js';
-import { prepareSharedApps, sharedApp, willRun, type SharedApp } from './apps.js';
+import { ownSuite, prepareSharedApps, runOwnSuites, sharedApp, willRun, type SharedApp } from './apps.js';
 import { E2E_LIMITS, buildOnce } from './app.js';
 import {
   describeRun,
@@ -153,12 +153,20 @@ for (const store of STORES) {
 
 // ------------------------------------------------------------------ suites
 
-// This file's apps (the servers that are up, and MongoDB's), installed before its first test.
-beforeAll(({}, file) =>
-  prepareSharedApps(
-    [...STORES, 'mongodb'].flatMap((store) => LANGS.map((lang) => [store, lang] as const)).filter(([store, lang]) => willRun(file, `${store} × ${lang}`)),
-  ),
-);
+/** The test that runs an app's own suite against its server. */
+const OWN_SUITE = /^passes its own `npm test` against/;
+
+// Before the first test: this file's apps installed (the servers that are up, and MongoDB's),
+// then their own suites against the servers, two servers at a time.
+beforeAll(async ({}, file) => {
+  const apps = [...STORES, 'mongodb'].flatMap((store) => LANGS.map((lang) => [store, lang] as const));
+  await prepareSharedApps(apps.filter(([store, lang]) => willRun(file, `${store} × ${lang}`)));
+  await runOwnSuites(
+    apps
+      .filter(([store, lang]) => willRun(file, `${store} × ${lang}`, OWN_SUITE))
+      .map(([store, lang]) => ({ store, lang, env: appEnv(store), server: serviceOf(store) })),
+  );
+});
 
 for (const store of STORES) {
   for (const lang of LANGS) {
@@ -212,9 +220,8 @@ for (const store of STORES) {
       });
 
       it(`passes its own \`npm test\` against the real ${store}`, async () => {
-        const t = Date.now();
-        const r = await run('npm', ['test'], { cwd: app, env: appEnv(store), timeoutMs: 300_000 });
-        record(store, lang, 'own suite', r.code === 0 ? `ok ${seconds(Date.now() - t)}` : 'FAIL');
+        const r = await ownSuite(store, lang, appEnv(store));
+        record(store, lang, 'own suite', r.code === 0 ? `ok ${seconds(r.durationMs)}` : 'FAIL');
         expect(r.code, `[${name}] step own suite: the generated app's \`npm test\` passes against ${store}\n${describeRun(r)}`).toBe(0);
         // Its tests that need the server must have run, not skipped themselves.
         expect(`${r.stdout}\n${r.stderr}`, `[${name}] step own suite: no test skipped while ${store} is up\n${describeRun(r)}`).not.toMatch(
