@@ -148,6 +148,8 @@ export async function create(options: RawOptions, reporter: Reporter, ctx: Creat
     answers,
     trees,
     handlebars: await loadHandlebars(trees),
+    // sucrase is loaded only for a JavaScript project: the TypeScript path does without it.
+    toJavaScript: answers.lang === 'js' ? (await import('../plan/to-javascript.js')).toJavaScript : undefined,
     sessionSecret: randomBytes(36).toString('base64url'),
     generator,
   });
