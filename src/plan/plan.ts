@@ -38,16 +38,28 @@ export interface PlanInput {
   toJavaScript?: (ts: string) => string;
 }
 
+function javaScriptOf(ts: string, origin: string, toJavaScript: (ts: string) => string): string {
+  try {
+    return toJavaScript(ts);
+  } catch (error) {
+    // sucrase's message ends with the line and column in the rendered file: "Unexpected token (3:7)"
+    throw new TemplateError(origin, undefined, `renders TypeScript that cannot be turned into JavaScript: ${(error as Error).message} in the rendered file`);
+  }
+}
+
 /**
  * A JavaScript project gets the TypeScript files (`.ts` templates, rendered as `.js` paths)
- * turned into JavaScript; declaration files (`.d.ts`) have no JavaScript form and drop out.
+ * and the ```ts code blocks of Markdown files turned into JavaScript; declaration files
+ * (`.d.ts`) have no JavaScript form and drop out.
  */
 function javaScriptFiles(files: Map<string, string | Buffer>, layered: LayeredTemplates, toJavaScript: (ts: string) => string) {
   const out = new Map<string, string | Buffer>();
   for (const [path, content] of files) {
     const origin = layered.files.get(path)?.origin ?? '';
     if (/\.d\.ts(\.hbs)?$/.test(origin)) continue;
-    out.set(path, /\.ts(\.hbs)?$/.test(origin) ? toJavaScript(content.toString()) : content);
+    if (/\.ts(\.hbs)?$/.test(origin)) out.set(path, javaScriptOf(content.toString(), origin, toJavaScript));
+    else if (path.endsWith('.md')) out.set(path, content.toString().replace(/^```ts\n([\s\S]*?)^```$/gm, (_, code: string) => `\`\`\`js\n${javaScriptOf(code, origin, toJavaScript)}\`\`\``));
+    else out.set(path, content);
   }
   return out;
 }

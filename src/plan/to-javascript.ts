@@ -66,9 +66,18 @@ function paramTags(list: string): string[] {
     const [binding, ...typed] = splitTopLevel(param, ':');
     if (!binding || typed.length === 0 || binding.startsWith('...') || binding === 'this') return [];
     const [type, ...defaultValue] = splitTopLevel(typed.join(':'), '=');
-    const name = /^[{[]/.test(binding) ? 'options' : binding.replace(/\?$/, '');
     const optional = binding.endsWith('?') || defaultValue.length > 0;
-    return [`@param {${type}} ${optional ? `[${name}]` : name}`];
+    if (!/^[{[]/.test(binding)) return [`@param {${type}} ${optional ? `[${binding.replace(/\?$/, '')}]` : binding}`];
+    // A destructured parameter: `options`, and its members when the type spells them out.
+    const members = type!.startsWith('{') ? splitTopLevel(type!.slice(1, -1), ';').flatMap((m) => splitTopLevel(m, ',')) : [];
+    return [
+      `@param {${members.length ? 'object' : type}} ${optional ? '[options]' : 'options'}`,
+      ...members.map((member) => {
+        const [name, ...memberType] = splitTopLevel(member, ':');
+        const key = name!.replace(/\?$/, '');
+        return `@param {${memberType.join(':')}} ${name!.endsWith('?') || new RegExp(`\\b${key}\\s*=`).test(binding) ? `[options.${key}]` : `options.${key}`}`;
+      }),
+    ];
   });
 }
 
@@ -133,7 +142,9 @@ function propertyTags(body: string[]): string[] {
       description = comment[1]!.replace(/\.$/, '');
       continue;
     }
-    const member = /^\s*([\w$]+)(\?)?\s*:\s*(.+?);?\s*(?:\/\/.*)?$/.exec(line);
+    // `name?: T;`, or a method `name(a: A): R;` as a function type
+    const method = /^\s*([\w$]+)(\?)?(\(.*\))\s*:\s*(.+?);?\s*(?:\/\/.*)?$/.exec(line);
+    const member = method ? [method[0], method[1], method[2], `${method[3]} => ${method[4]}`] : /^\s*([\w$]+)(\?)?\s*:\s*(.+?);?\s*(?:\/\/.*)?$/.exec(line);
     if (member) tags.push(`@property {${member[3]}} ${member[2] ? `[${member[1]}]` : member[1]}${description ? ` ${description}` : ''}`);
     description = '';
   }
@@ -166,7 +177,11 @@ export function jsDocFromTypes(ts: string): string {
     const alias = typeAlias.exec(line);
     if (alias && !/^\s/.test(line)) {
       const [, , name, generics, type] = alias;
-      i += replaceWithTags(lines, i, 1, [...templateNames(generics).map((t) => `@template ${t}`), `@typedef {${type}} ${name}`]);
+      const object = /^\{(.*)\}$/.exec(type!.trim());
+      const typedef = object
+        ? [`@typedef {object} ${name}`, ...propertyTags(splitTopLevel(object[1]!, ';').map((member) => `${member};`))]
+        : [`@typedef {${type}} ${name}`];
+      i += replaceWithTags(lines, i, 1, [...templateNames(generics).map((t) => `@template ${t}`), ...typedef]);
       continue;
     }
     const iface = interfaceStart.exec(line);
@@ -309,6 +324,7 @@ function addTypeImports(ts: string, js: string): string {
   if (tags.length === 0) return js;
   const lines = js.split('\n');
   const last = lines.reduce((at, line, i) => (/^import\s/.test(line) ? i : at), -1);
+  if (last < 0) return [...tags, ...(lines[0]?.trim() ? [''] : []), ...lines].join('\n');
   let end = last;
   while (end >= 0 && end < lines.length - 1 && !/;\s*$|from\s+['"][^'"]+['"]\s*$/.test(lines[end]!)) end++;
   lines.splice(end + 1, 0, ...tags);

@@ -3,7 +3,7 @@ import type { Language } from '../../src/answers.js';
 import { builtinTemplateTree } from '../../src/builtin-templates.js';
 import { createPlan } from '../../src/plan/plan.js';
 import { stores } from '../../src/stores/index.js';
-import { answers, generator, handlebars } from './fixtures.js';
+import { answers, generator, handlebars, toJavaScript } from './fixtures.js';
 
 const render = (storeId: string, lang: Language, docker = true) =>
   createPlan({
@@ -12,6 +12,7 @@ const render = (storeId: string, lang: Language, docker = true) =>
     sessionSecret: 's'.repeat(48),
     generator,
     handlebars,
+    toJavaScript,
   }).files;
 
 type Yaml = string | Yaml[] | { [key: string]: Yaml };

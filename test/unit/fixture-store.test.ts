@@ -10,7 +10,7 @@ import { createPlan } from '../../src/plan/plan.js';
 import { findStore, managedServices, serverStores, stores, storesOf, testServices } from '../../src/stores/index.js';
 import { builtinTemplatesDir, loadTemplateTree } from '../../src/template-loader.js';
 import { versions } from '../../src/versions.js';
-import { answers, generator, handlebars } from './fixtures.js';
+import { answers, generator, handlebars, toJavaScript } from './fixtures.js';
 import { fixtureKv } from './fixtures/fixture-store/descriptor.js';
 
 // The versions entry: `'connect-fixture-kv': '1.2.3'` in src/versions.ts.
@@ -37,6 +37,7 @@ const render = (lang: 'ts' | 'js') =>
     sessionSecret: 's'.repeat(48),
     generator,
     handlebars,
+    toJavaScript,
   });
 
 describe('a store added as descriptor + template folder + versions entry', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { builtinTemplateTree } from '../../src/builtin-templates.js';
 import { createPlan } from '../../src/plan/plan.js';
 import { serverStores, stores } from '../../src/stores/index.js';
-import { answers, generator, handlebars } from './fixtures.js';
+import { answers, generator, handlebars, toJavaScript } from './fixtures.js';
 
 const render = (storeId: string, lang: 'ts' | 'js' = 'ts') =>
   createPlan({
@@ -11,6 +11,7 @@ const render = (storeId: string, lang: 'ts' | 'js' = 'ts') =>
     sessionSecret: 's'.repeat(48),
     generator,
     handlebars,
+    toJavaScript,
   });
 
 /** The catalogue's stores with a server (today redis, memcached, postgres, mysql, mongodb). */

@@ -8,18 +8,18 @@ import { TemplateError } from '../../src/plan/template-error.js';
 import { stampFile, stampWarning } from '../../src/stamp.js';
 import { builtinTemplatesDir, loadTemplateTree, TemplateFolderError, type TemplateFs } from '../../src/template-loader.js';
 import { UnsafePath, writeFiles, type WriterFs } from '../../src/writer.js';
-import { answers, generator, handlebars, tree } from './fixtures.js';
+import { answers, generator, handlebars, tree, toJavaScript } from './fixtures.js';
 
 const builtins = tree({
   'base/package.json.hbs': '{ "name": {{json projectName}}, "dependencies": {\n{{> package-dependencies}}\n  "express": "5"\n} }\n',
-  'base/src/app.ts.hbs': 'built-in app',
-  'base/src/session.ts.hbs': 'express-session layer',
+  'base/src/app.ts.hbs': '// built-in app\n',
+  'base/src/session.ts.hbs': '// express-session layer\n',
   'base/docker-compose.yml.hbs': 'services: {}',
   'base/public/style.css': 'body {}',
   'partials/package-dependencies.hbs': '',
   'partials/readme-store.hbs': 'default readme',
   'partials/config-store.hbs': 'default config',
-  'stores/cookie/files/src/session.ts.hbs': 'cookie layer',
+  'stores/cookie/files/src/session.ts.hbs': '// cookie layer\n',
   'stores/cookie/partials/readme-store.hbs': 'cookie readme',
 });
 
@@ -38,6 +38,7 @@ function plan(user: ReturnType<typeof userTree>, storeId = 'cookie', lang: 'ts' 
     sessionSecret: 's'.repeat(48),
     generator,
     handlebars,
+    toJavaScript,
   });
 }
 
@@ -49,13 +50,23 @@ describe('--template layering (user folder read from memfs)', () => {
     expect(text(p, 'src/app.ts')).toBe('my app my-app');
     expect(text(p, 'src/extra.ts')).toBe('extra cookie');
     expect(text(p, 'public/style.css')).toBe('body {}');
-    expect(text(p, 'src/session.ts')).toBe('cookie layer');
+    expect(text(p, 'src/session.ts')).toBe('// cookie layer\n');
   });
 
   it('renders added files with the same context, and renames them the same way in JavaScript', () => {
-    const p = plan(userTree({ '/tpl/base/src/extra.ts.hbs': '{{#ts}}ts{{/ts}}{{#js}}js{{/js}} {{ext}}', '/tpl/base/_npmrc': 'x=1' }), 'cookie', 'js');
-    expect(text(p, 'src/extra.js')).toBe('js js');
+    const p = plan(userTree({ '/tpl/base/src/extra.ts.hbs': "{{#ts}}// ts{{/ts}}{{#js}}// js{{/js}}\nexport const ext: string = '{{ext}}';\n", '/tpl/base/_npmrc': 'x=1' }), 'cookie', 'js');
+    expect(text(p, 'src/extra.js')).toBe("// js\nexport const ext = 'js';\n");
     expect(text(p, '.npmrc')).toBe('x=1');
+  });
+
+  it("derives a user's .ts template for JavaScript like a built-in one, and names the file that is not TypeScript", () => {
+    const user = { '/tpl/base/src/extra.ts.hbs': "import type { Request } from 'express';\n\n/** The path. */\nexport function path(req: Request): string {\n  return (req as Request).path;\n}\n" };
+    expect(text(plan(userTree(user), 'cookie', 'js'), 'src/extra.js')).toBe(
+      "/** @import { Request } from 'express' */\n\n/** The path.\n * @param {Request} req\n * @returns {string} */\nexport function path(req) {\n  return req.path;\n}\n",
+    );
+    expect(() => plan(userTree({ '/tpl/base/src/extra.ts.hbs': 'js js' }), 'cookie', 'js')).toThrow(
+      /tpl\/base\/src\/extra\.ts\.hbs: renders TypeScript that cannot be turned into JavaScript: Unexpected token, expected ";" \(1:4\) in the rendered file/,
+    );
   });
 
   it('replaces a partial default per partial; a store that fills the slot still wins, with a warning', () => {
