@@ -66,14 +66,14 @@ async function collectAnswers(options: RawOptions, ctx: CreateEnv, interactive: 
 
 /** The built-in tree, then the user's `--template` folder (a usage error when it can't be read). */
 function templateTrees(answers: Answers, cwd: string, reporter: Reporter) {
-  const builtins = builtinTemplateTree(answers.store.id);
+  const builtins = builtinTemplateTree(answers.store);
   const trees = [builtins];
   if (answers.template) {
     const dir = resolve(cwd, answers.template);
     const label = answers.template.replace(/[\\/]+$/, '');
     let tree;
     try {
-      tree = loadTemplateTree(dir, answers.store.id, label);
+      tree = loadTemplateTree(dir, answers.store, label);
     } catch (error) {
       if (error instanceof TemplateFolderError) throw new UsageError([`--template ${error.message}`]);
       throw error;
@@ -81,7 +81,7 @@ function templateTrees(answers: Answers, cwd: string, reporter: Reporter) {
     const warning = stampWarning(dir, label, generator.version);
     if (warning) reporter.warning(warning);
     if (tree.size === 0) {
-      reporter.warning(`${label} holds no base/, partials/ or stores/${answers.store.id}/ files: only the built-in templates are used.`);
+      reporter.warning(`${label} holds no base/, libraries/${answers.store.sessionLibrary}/, partials/ or stores/${answers.store.id}/ files: only the built-in templates are used.`);
     }
     trees.push(reusePrecompiled(tree, builtins));
   }

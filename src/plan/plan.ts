@@ -129,7 +129,7 @@ function dependenciesIn(packageJson: Record<string, unknown>) {
 
 /** Answers → files, dependencies and commands, all in memory. Throws TemplateError. */
 export function createPlan({ answers, trees, sessionSecret, generator, handlebars, toJavaScript }: PlanInput): Plan {
-  const layered = layerTemplates(trees, answers.store.id, answers.lang);
+  const layered = layerTemplates(trees, answers.store, answers.lang);
   for (const [path, source] of layered.files) assertInsideTarget(path, source.origin);
   let files = renderTemplates(handlebars, layered, renderContext(answers, sessionSecret, generator));
   if (answers.lang === 'js') {

@@ -32,8 +32,8 @@ const fixtureRoot = fileURLToPath(new URL('./fixtures/fixture-store/templates', 
 const render = (lang: 'ts' | 'js') =>
   createPlan({
     answers: answers({ store: findStore('fixture-kv')!, lang }),
-    // The built-ins (base/, partials/: there is no templates/stores/fixture-kv/), then the store's template folder.
-    trees: [loadTemplateTree(builtinTemplatesDir, 'fixture-kv', 'built-in'), loadTemplateTree(fixtureRoot, 'fixture-kv', 'fixture')],
+    // The built-ins (base/, libraries/express-session/, partials/: there is no templates/stores/fixture-kv/), then the store's template folder.
+    trees: [loadTemplateTree(builtinTemplatesDir, findStore('fixture-kv')!, 'built-in'), loadTemplateTree(fixtureRoot, findStore('fixture-kv')!, 'fixture')],
     sessionSecret: 's'.repeat(48),
     generator,
     handlebars,

@@ -7,7 +7,7 @@ import { answers, generator, handlebars, toJavaScript } from './fixtures.js';
 const render = (storeId: string, lang: 'ts' | 'js' = 'ts') =>
   createPlan({
     answers: answers({ store: stores.find((s) => s.id === storeId)!, lang }),
-    trees: [builtinTemplateTree(storeId)],
+    trees: [builtinTemplateTree(stores.find((s) => s.id === storeId)!)],
     sessionSecret: 's'.repeat(48),
     generator,
     handlebars,

@@ -44,7 +44,7 @@ describe('layering', () => {
           'stores/memory/files/a.txt.hbs': 'memory a',
         }),
       ],
-      'sqlite',
+      findStore('sqlite')!,
       'ts',
     );
     expect(layered.files.get('a.txt')?.content.toString()).toBe('base a');
