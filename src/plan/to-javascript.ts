@@ -103,9 +103,11 @@ function addTags(lines: string[], i: number, tags: string[], create: boolean): n
   if (tags.length === 0) return 0;
   const indent = /^\s*/.exec(lines[i] ?? '')![0];
   const above = lines[i - 1]?.trimEnd();
-  if (above?.endsWith('*/')) {
-    let start = i - 1;
-    while (start > 0 && !lines[start]!.includes('/*')) start--;
+  let start = i - 1;
+  while (above?.endsWith('*/') && start > 0 && !lines[start]!.includes('/*')) start--;
+  // The comment above describes this declaration, unless it is another one's @typedef.
+  const describes = above?.endsWith('*/') && !lines.slice(start, i).some((line) => line.includes('@typedef'));
+  if (describes) {
     if (!lines[start]!.includes('/**')) return 0;
     if (above.trim() === '*/') {
       lines.splice(i - 1, 0, ...tags.map((t) => `${indent} * ${t}`));
