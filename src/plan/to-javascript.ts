@@ -158,7 +158,7 @@ function propertyTags(body: string[]): string[] {
  * compiles the same): typed parameters and return types of exported or documented functions
  * and of constructors, type aliases on one line and top-level interfaces as `@typedef`.
  */
-export function jsDocFromTypes(ts: string): string {
+function jsDocFromTypes(ts: string): string {
   const lines = ts.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
