@@ -16,10 +16,10 @@ function files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
 }
 
-/** The parts a store reads (src/template-loader.ts templateParts): `base`, `partials`, `stores/<id>`. */
+/** The parts a store reads (src/template-loader.ts templateParts): `base`, `libraries/<library>`, `partials`, `stores/<id>`. */
 function partOf(key: string): string {
   const [top, id] = key.split('/');
-  return top === 'stores' ? `stores/${id}` : top!;
+  return top === 'stores' || top === 'libraries' ? `${top}/${id}` : top!;
 }
 
 export function precompileTemplates(templatesDir: string, outDir: string): void {

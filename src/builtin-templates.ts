@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TemplateSource, TemplateSpecification, TemplateTree } from './plan/templates.js';
-import { builtinTemplatesDir, templateParts } from './template-loader.js';
+import { builtinTemplatesDir, templateParts, type StoreLayers } from './template-loader.js';
 
 /**
  * Where the build (build/precompile.ts) writes the built-in templates, one CommonJS module per
@@ -25,10 +25,10 @@ function builtinSource(path: string, precompiled: TemplateSpecification | null):
   };
 }
 
-/** The built-in templates one store uses (`base/`, `partials/`, `stores/<id>/`), precompiled. */
-export function builtinTemplateTree(storeId: string): TemplateTree {
+/** The built-in templates one store uses (`base/`, `libraries/<library>/`, `partials/`, `stores/<id>/`), precompiled. */
+export function builtinTemplateTree(store: StoreLayers): TemplateTree {
   const tree: TemplateTree = new Map();
-  for (const part of templateParts(storeId)) {
+  for (const part of templateParts(store)) {
     let specs: Record<string, TemplateSpecification | null>;
     try {
       specs = load(join(precompiledDir, `${part}.cjs`));

@@ -2,6 +2,7 @@ import * as nodeFs from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TemplateTree } from './plan/templates.js';
+import type { StoreDescriptor } from './stores/types.js';
 
 /** The templates folder shipped beside dist/ in the package. */
 export const builtinTemplatesDir = fileURLToPath(new URL('../templates', import.meta.url));
@@ -118,12 +119,15 @@ export function loadTemplateFiles(root: string, parts: string[], label: string, 
   return tree;
 }
 
+/** What picks a store's layers: its id and its session library. */
+export type StoreLayers = Pick<StoreDescriptor, 'id' | 'sessionLibrary'>;
+
 /** The parts of a template folder that one store uses; all of them without a store. */
-export function templateParts(storeId?: string): string[] {
-  return ['base', 'partials', storeId ? `stores/${storeId}` : 'stores'];
+export function templateParts(store?: StoreLayers): string[] {
+  return store ? ['base', `libraries/${store.sessionLibrary}`, 'partials', `stores/${store.id}`] : ['base', 'libraries', 'partials', 'stores'];
 }
 
-/** Reads the parts of a template root that one store uses (`base/`, `partials/`, `stores/<id>/`). */
-export function loadTemplateTree(root: string, storeId: string, label: string, fs: TemplateFs = nodeFs): TemplateTree {
-  return loadTemplateFiles(root, templateParts(storeId), label, fs);
+/** Reads the parts of a template root that one store uses (`base/`, `libraries/<library>/`, `partials/`, `stores/<id>/`). */
+export function loadTemplateTree(root: string, store: StoreLayers, label: string, fs: TemplateFs = nodeFs): TemplateTree {
+  return loadTemplateFiles(root, templateParts(store), label, fs);
 }

@@ -8,7 +8,6 @@ import { loadHandlebars } from '../plan/render.js';
 import { commandsOf, detectPackageManager } from '../pm.js';
 import { stampWarning } from '../stamp.js';
 import { builtinTemplateTree } from '../builtin-templates.js';
-import { reusePrecompiled } from '../plan/templates.js';
 import { loadTemplateTree, TemplateFolderError } from '../template-loader.js';
 import { inspectTarget, UnsafePath, writeFiles, WriteCancelled } from '../writer.js';
 import { Cancelled, exitCodes, UsageError } from './errors.js';
@@ -18,6 +17,9 @@ import { missingFlags, nameProblem } from './resolve.js';
 import { createOptions, projectNameOf, resolveFlags, type FlagAnswers, type OptionContext } from './schema.js';
 import { probe, runStep } from './steps.js';
 import { nextSteps, planSummary, rerunCommand } from './summary.js';
+
+/** clack, when the rest of an interactive run stays inside its frame. */
+type Frame = typeof import('@clack/prompts') | undefined;
 
 export interface CreateEnv {
   cwd: string;
@@ -66,14 +68,13 @@ async function collectAnswers(options: RawOptions, ctx: CreateEnv, interactive: 
 
 /** The built-in tree, then the user's `--template` folder (a usage error when it can't be read). */
 function templateTrees(answers: Answers, cwd: string, reporter: Reporter) {
-  const builtins = builtinTemplateTree(answers.store.id);
-  const trees = [builtins];
+  const trees = [builtinTemplateTree(answers.store)];
   if (answers.template) {
     const dir = resolve(cwd, answers.template);
     const label = answers.template.replace(/[\\/]+$/, '');
     let tree;
     try {
-      tree = loadTemplateTree(dir, answers.store.id, label);
+      tree = loadTemplateTree(dir, answers.store, label);
     } catch (error) {
       if (error instanceof TemplateFolderError) throw new UsageError([`--template ${error.message}`]);
       throw error;
@@ -81,11 +82,27 @@ function templateTrees(answers: Answers, cwd: string, reporter: Reporter) {
     const warning = stampWarning(dir, label, generator.version);
     if (warning) reporter.warning(warning);
     if (tree.size === 0) {
-      reporter.warning(`${label} holds no base/, partials/ or stores/${answers.store.id}/ files: only the built-in templates are used.`);
+      reporter.warning(`${label} holds no base/, libraries/${answers.store.sessionLibrary}/, partials/ or stores/${answers.store.id}/ files: only the built-in templates are used.`);
     }
-    trees.push(reusePrecompiled(tree, builtins));
+    trees.push(tree);
   }
   return trees;
+}
+
+/** Answers → files and commands, in memory; warnings (a file of the user's left unused) go to stderr. */
+async function planProject(answers: Answers, cwd: string, reporter: Reporter): Promise<Plan> {
+  const trees = templateTrees(answers, cwd, reporter);
+  const plan = createPlan({
+    answers,
+    trees,
+    handlebars: await loadHandlebars(trees),
+    // sucrase is loaded only for a JavaScript project: the TypeScript path does without it.
+    toJavaScript: answers.lang === 'js' ? (await import('../plan/to-javascript.js')).toJavaScript : undefined,
+    sessionSecret: randomBytes(36).toString('base64url'),
+    generator,
+  });
+  for (const warning of plan.warnings) reporter.warning(warning);
+  return plan;
 }
 
 async function checkTarget(answers: Answers, target: string, interactive: boolean): Promise<void> {
@@ -123,6 +140,53 @@ function printDryRun(reporter: Reporter, plan: Plan, target: string): void {
   if (summary.commands.length === 0) reporter.line('  (none)');
 }
 
+/** Writes every file or none; false when writing failed (reported). */
+async function writeProject(reporter: Reporter, frame: Frame, plan: Plan, target: string, abort: { aborted: boolean }): Promise<boolean> {
+  try {
+    await writeFiles(fs, target, plan.files, abort);
+  } catch (error) {
+    if (error instanceof WriteCancelled) throw new Cancelled(error.message);
+    if (error instanceof UnsafePath) throw new UsageError([`${error.message}.`]);
+    reporter.error(`Could not write the project: ${(error as Error).message}. Nothing was left behind.`);
+    reporter.result({ ok: false, exitCode: exitCodes.runtime, error: (error as Error).message });
+    return false;
+  }
+  const { projectName, store, lang } = plan.answers;
+  const created = `Created ${projectName} in ${target} (${plan.files.size} files, store: ${store.id}, ${lang}).`;
+  if (frame) frame.log.success(created);
+  else reporter.line(`${reporter.style('green', '✔')} ${created}`);
+  return true;
+}
+
+/** `true` when installed, `false` when not asked to, 'failed' (reported) when the install failed. */
+async function installDependencies(reporter: Reporter, plan: Plan, target: string, abort: { aborted: boolean }): Promise<boolean | 'failed'> {
+  if (!plan.install) return false;
+  const { directory } = plan.answers;
+  const retry = `cd ${directory} && ${commandsOf(plan.answers.pm).install}`;
+  const result = await runStep(reporter, 'Installing dependencies', [plan.install], target);
+  if (abort.aborted) throw new Cancelled(`Cancelled during install. The project is kept in ${target}; finish with: ${retry}`);
+  if (result.ok) return true;
+  reporter.error(`Installing dependencies failed. The project is kept in ${target}.`);
+  if (result.detail) reporter.error(result.detail);
+  reporter.error(`Retry with: ${retry}`);
+  reporter.result({ ok: false, exitCode: exitCodes.runtime, ...planSummary(plan), failedStep: 'install', retry });
+  return 'failed';
+}
+
+/** Next steps: in clack's frame (a note, then the outro) after an interactive run, else plain lines. */
+function printNextSteps(reporter: Reporter, frame: Frame, steps: string[], answers: Answers): void {
+  if (frame) {
+    frame.note(steps.join('\n'), 'Next steps');
+    frame.outro(`Same project again: ${rerunCommand(answers)}`);
+    return;
+  }
+  reporter.line();
+  reporter.line(reporter.style('bold', 'Next steps:'));
+  for (const step of steps) reporter.line(`  ${step}`);
+  reporter.line();
+  reporter.line(reporter.style('dim', `Same project again: ${rerunCommand(answers)}`));
+}
+
 /** Runs git unless the project already sits inside a repository; commits only with an identity. */
 async function initGit(reporter: Reporter, plan: Plan, target: string): Promise<{ ok: boolean; note?: string }> {
   if (!plan.git) return { ok: true };
@@ -143,15 +207,7 @@ export async function create(options: RawOptions, reporter: Reporter, ctx: Creat
   const target = resolve(ctx.cwd, answers.directory);
   await checkTarget(answers, target, interactive);
 
-  const trees = templateTrees(answers, ctx.cwd, reporter);
-  const plan = createPlan({
-    answers,
-    trees,
-    handlebars: await loadHandlebars(trees),
-    sessionSecret: randomBytes(36).toString('base64url'),
-    generator,
-  });
-  for (const warning of plan.warnings) reporter.warning(warning);
+  const plan = await planProject(answers, ctx.cwd, reporter);
 
   if (options.dryRun) {
     printDryRun(reporter, plan, target);
@@ -170,33 +226,10 @@ export async function create(options: RawOptions, reporter: Reporter, ctx: Creat
   // After the questions, the rest of an interactive run stays inside clack's frame, to its outro.
   const frame = interactive && reporter.interactiveTerminal && !reporter.json ? await import('@clack/prompts') : undefined;
   try {
-    try {
-      await writeFiles(fs, target, plan.files, abort);
-    } catch (error) {
-      if (error instanceof WriteCancelled) throw new Cancelled(error.message);
-      if (error instanceof UnsafePath) throw new UsageError([`${error.message}.`]);
-      reporter.error(`Could not write the project: ${(error as Error).message}. Nothing was left behind.`);
-      reporter.result({ ok: false, exitCode: exitCodes.runtime, error: (error as Error).message });
-      return exitCodes.runtime;
-    }
-    const created = `Created ${answers.projectName} in ${target} (${plan.files.size} files, store: ${answers.store.id}, ${answers.lang}).`;
-    if (frame) frame.log.success(created);
-    else reporter.line(`${reporter.style('green', '✔')} ${created}`);
+    if (!(await writeProject(reporter, frame, plan, target, abort))) return exitCodes.runtime;
 
-    const pm = commandsOf(answers.pm);
-    let installed = false;
-    if (plan.install) {
-      const result = await runStep(reporter, 'Installing dependencies', [plan.install], target);
-      if (abort.aborted) throw new Cancelled(`Cancelled during install. The project is kept in ${target}; finish with: cd ${answers.directory} && ${pm.install}`);
-      if (!result.ok) {
-        reporter.error(`Installing dependencies failed. The project is kept in ${target}.`);
-        if (result.detail) reporter.error(result.detail);
-        reporter.error(`Retry with: cd ${answers.directory} && ${pm.install}`);
-        reporter.result({ ok: false, exitCode: exitCodes.runtime, ...planSummary(plan), failedStep: 'install', retry: `cd ${answers.directory} && ${pm.install}` });
-        return exitCodes.runtime;
-      }
-      installed = true;
-    }
+    const installed = await installDependencies(reporter, plan, target, abort);
+    if (installed === 'failed') return exitCodes.runtime;
 
     const git = await initGit(reporter, plan, target);
     if (git.note && git.ok) {
@@ -210,16 +243,7 @@ export async function create(options: RawOptions, reporter: Reporter, ctx: Creat
     }
 
     const steps = nextSteps(answers, installed, plan.files.has('docker-compose.yml'));
-    if (frame) {
-      frame.note(steps.join('\n'), 'Next steps');
-      frame.outro(`Same project again: ${rerunCommand(answers)}`);
-    } else {
-      reporter.line();
-      reporter.line(reporter.style('bold', 'Next steps:'));
-      for (const step of steps) reporter.line(`  ${step}`);
-      reporter.line();
-      reporter.line(reporter.style('dim', `Same project again: ${rerunCommand(answers)}`));
-    }
+    printNextSteps(reporter, frame, steps, answers);
     reporter.result({ ok: true, target, installed, nextSteps: steps, ...planSummary(plan) });
     return exitCodes.ok;
   } finally {

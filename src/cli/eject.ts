@@ -11,7 +11,7 @@ import type { Reporter } from './report.js';
 
 /** The files `eject` writes: the built-in templates (all, or one store's) and the stamp. */
 export function ejectFiles(storeId: string | undefined, version = generator.version, now = new Date()): Map<string, string | Buffer> {
-  const tree = loadTemplateFiles(builtinTemplatesDir, templateParts(storeId), 'templates');
+  const tree = loadTemplateFiles(builtinTemplatesDir, templateParts(storeId ? findStore(storeId) : undefined), 'templates');
   const files = new Map<string, string | Buffer>([...tree].map(([path, source]) => [path, source.content]));
   files.set(stampFile, `${JSON.stringify(makeStamp({ ...generator, version }, storeId ?? null, now), null, 2)}\n`);
   return files;

@@ -125,7 +125,7 @@ export function renderContext(answers: Answers, sessionSecret: string, generator
     isTs: answers.lang === 'ts',
     ext: answers.lang,
     strategy: store.strategy,
-    store: { ...store, service: store.service ?? null, needsServer },
+    store: { ...store, service: store.service ?? null, cookie: store.cookie ?? null, needsServer },
     pm: commandsOf(answers.pm),
     /** Write a Dockerfile, .dockerignore and docker-compose.yml (the app, and the store's server if it has one). */
     docker: answers.docker,

@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import type { Language } from '../answers.js';
+import type { StoreLayers } from '../template-loader.js';
 import type { TemplateSource, TemplateTree } from './templates.js';
 
 export interface LayeredTemplates {
@@ -35,18 +36,21 @@ type Layer = { root: string; target: 'files' | 'partials' };
 /**
  * Stacks the trees, per file and per partial. A later tree (the user's `--template`) replaces
  * an earlier one's file of the same relative path, then the layers apply in order:
- * `base/` → `stores/<id>/files/` for files, `partials/` → `stores/<id>/partials/` for
- * partials. So a user's `partials/x.hbs` replaces the built-in default of slot `x` (a store
+ * `base/` → `libraries/<library>/files/` → `stores/<id>/files/` for files, `partials/` →
+ * `libraries/<library>/partials/` → `stores/<id>/partials/` for partials. So a user's `partials/x.hbs` replaces the built-in default of slot `x` (a store
  * that fills the slot still wins), and a user's `stores/<id>/partials/x.hbs` replaces that
  * store's text. Within one layer, a later tree also wins when two names map to the same
  * output path (`style.css` and `style.css.hbs`).
  */
-export function layerTemplates(trees: TemplateTree[], storeId: string, lang: Language): LayeredTemplates {
+export function layerTemplates(trees: TemplateTree[], store: StoreLayers, lang: Language): LayeredTemplates {
+  const { id: storeId, sessionLibrary } = store;
   const out = { files: new Map<string, TemplateSource>(), partials: new Map<string, TemplateSource>() };
   const layers: Layer[] = [
     { root: 'base/', target: 'files' },
+    { root: `libraries/${sessionLibrary}/files/`, target: 'files' },
     { root: `stores/${storeId}/files/`, target: 'files' },
     { root: 'partials/', target: 'partials' },
+    { root: `libraries/${sessionLibrary}/partials/`, target: 'partials' },
     { root: `stores/${storeId}/partials/`, target: 'partials' },
   ];
   /** Per key: the tree the winner came from, and every (tree, path) that had the key. */

@@ -2,7 +2,7 @@ import { posix } from 'node:path';
 import type { Answers } from '../answers.js';
 import { commandsOf } from '../pm.js';
 import { dependenciesOf, renderContext, type Dependency, type GeneratorInfo } from './context.js';
-import { layerTemplates } from './layers.js';
+import { layerTemplates, type LayeredTemplates } from './layers.js';
 import { renderTemplates, type Handlebars } from './render.js';
 import { TemplateError } from './template-error.js';
 import type { TemplateSource, TemplateTree } from './templates.js';
@@ -34,6 +34,34 @@ export interface PlanInput {
   generator: GeneratorInfo;
   /** Handlebars, or only its runtime when every template is precompiled (render.ts loadHandlebars). */
   handlebars: Handlebars;
+  /** JavaScript projects: turns a rendered TypeScript file into JavaScript (to-javascript.ts). */
+  toJavaScript?: (ts: string) => string;
+}
+
+function javaScriptOf(ts: string, origin: string, toJavaScript: (ts: string) => string): string {
+  try {
+    return toJavaScript(ts);
+  } catch (error) {
+    // sucrase's message ends with the line and column in the rendered file: "Unexpected token (3:7)"
+    throw new TemplateError(origin, undefined, `renders TypeScript that cannot be turned into JavaScript: ${(error as Error).message} in the rendered file`);
+  }
+}
+
+/**
+ * A JavaScript project gets the TypeScript files (`.ts` templates, rendered as `.js` paths)
+ * and the ```ts code blocks of Markdown files turned into JavaScript; declaration files
+ * (`.d.ts`) have no JavaScript form and drop out.
+ */
+function javaScriptFiles(files: Map<string, string | Buffer>, layered: LayeredTemplates, toJavaScript: (ts: string) => string) {
+  const out = new Map<string, string | Buffer>();
+  for (const [path, content] of files) {
+    const origin = layered.files.get(path)?.origin ?? '';
+    if (/\.d\.ts(\.hbs)?$/.test(origin)) continue;
+    if (/\.ts(\.hbs)?$/.test(origin)) out.set(path, javaScriptOf(content.toString(), origin, toJavaScript));
+    else if (path.endsWith('.md')) out.set(path, content.toString().replace(/^```ts\n([\s\S]*?)^```$/gm, (_, code: string) => `\`\`\`js\n${javaScriptOf(code, origin, toJavaScript)}\`\`\``));
+    else out.set(path, content);
+  }
+  return out;
 }
 
 function assertInsideTarget(path: string, origin: string): void {
@@ -100,10 +128,14 @@ function dependenciesIn(packageJson: Record<string, unknown>) {
 }
 
 /** Answers → files, dependencies and commands, all in memory. Throws TemplateError. */
-export function createPlan({ answers, trees, sessionSecret, generator, handlebars }: PlanInput): Plan {
-  const layered = layerTemplates(trees, answers.store.id, answers.lang);
+export function createPlan({ answers, trees, sessionSecret, generator, handlebars, toJavaScript }: PlanInput): Plan {
+  const layered = layerTemplates(trees, answers.store, answers.lang);
   for (const [path, source] of layered.files) assertInsideTarget(path, source.origin);
-  const files = renderTemplates(handlebars, layered, renderContext(answers, sessionSecret, generator));
+  let files = renderTemplates(handlebars, layered, renderContext(answers, sessionSecret, generator));
+  if (answers.lang === 'js') {
+    if (!toJavaScript) throw new Error('createPlan: a JavaScript project needs toJavaScript (src/plan/to-javascript.ts)');
+    files = javaScriptFiles(files, layered, toJavaScript);
+  }
   const packageSource = layered.files.get('package.json');
   const packageJson = parsePackageJson(files, packageSource?.origin ?? 'package.json', () => includedPartials(packageSource, layered.partials));
 

@@ -21,17 +21,3 @@ export type TemplateTree = Map<string, TemplateSource>;
 export function isTemplate(path: string): boolean {
   return path.endsWith('.hbs');
 }
-
-/**
- * The user's tree with each file that is byte-identical to the built-in of the same path
- * (an ejected copy left unchanged) taking the built-in's precompiled template.
- */
-export function reusePrecompiled(tree: TemplateTree, builtins: TemplateTree): TemplateTree {
-  const out: TemplateTree = new Map();
-  for (const [path, source] of tree) {
-    const builtin = builtins.get(path);
-    const same = builtin?.precompiled !== undefined && builtin.content.equals(source.content);
-    out.set(path, same ? { ...source, precompiled: builtin.precompiled } : source);
-  }
-  return out;
-}

@@ -57,11 +57,11 @@ describe('eject', () => {
     expect(r.stdout).toContain('--template all');
   });
 
-  it('--store copies only base/, partials/ and that store', async () => {
+  it('--store copies only base/, its session library, partials/ and that store', async () => {
     const r = await scaffold(['eject', 'one', '--store', 'sqlite'], { cwd: work, timeoutMs: 60_000 });
     expect(r.code, describeRun(r)).toBe(0);
     const files = filesUnder(join(work, 'one'));
-    expect(files.filter((f) => !/^(base|partials|stores\/sqlite)\//.test(f))).toEqual([STAMP]);
+    expect(files.filter((f) => !/^(base|libraries\/express-session|partials|stores\/sqlite)\//.test(f))).toEqual([STAMP]);
     expect(files.some((f) => f.startsWith('stores/sqlite/files/'))).toBe(true);
     expect(JSON.parse(readFileSync(join(work, 'one', STAMP), 'utf8')).store).toBe('sqlite');
   });
@@ -140,7 +140,8 @@ describe('worked example: a rate limiter in every generated app', () => {
         expect(readFileSync(join(app, `src/app.${lang}`), 'utf8')).toContain("app.use('/api', rateLimiter(), apiRouter(config, session));");
         const limiter = readFileSync(join(app, `src/rate-limit.${lang}`), 'utf8');
         expect(limiter).toContain('export function rateLimiter(env');
-        expect(limiter.includes('NodeJS.ProcessEnv'), `${name}: TypeScript-only text`).toBe(lang === 'ts');
+        expect(limiter.includes('env: NodeJS.ProcessEnv'), `${name}: TypeScript-only text`).toBe(lang === 'ts');
+        if (lang === 'js') expect(limiter, `${name}: the type as JSDoc`).toContain('@param {NodeJS.ProcessEnv} [env]');
         expect(existsSync(join(app, `test/rate-limit.test.${lang}`))).toBe(true);
         expect(existsSync(join(app, `src/server.${lang}`)), `${name}: built-in files still there`).toBe(true);
       }

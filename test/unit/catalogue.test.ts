@@ -127,6 +127,34 @@ describe('docs', () => {
   });
 });
 
+describe('the library layer', () => {
+  const libraries = [...new Set(stores.map((store) => store.sessionLibrary))];
+
+  it('docs/templates.md lists exactly the files of each templates/libraries/<library>/files/', () => {
+    const text = readFileSync(join(ROOT, 'docs/templates.md'), 'utf8');
+    const section = text.slice(text.indexOf('### Session library files')).split(/\n(?=#)/)[0]!;
+    const table = [...section.matchAll(/^\| `([a-z0-9-]+)` \|(.*)\|$/gm)].map((m) => [m[1]!, m[2]!] as const);
+    expect(table.map(([id]) => id).sort()).toEqual([...libraries].sort());
+    for (const [library, files] of table) {
+      const listed = [...files.matchAll(/`([^`]+\.hbs)`/g)].map((m) => m[1]!).sort();
+      expect(listed, library).toEqual(walk(join(ROOT, 'templates', 'libraries', library, 'files')).sort());
+    }
+  });
+
+  it('base/ names no store and no session library: those live in stores/<id>/ and libraries/<library>/', () => {
+    // A library's name anywhere; a store id as a value (`"cookie"`, `stores/cookie`): "cookie" and "memory" are also words.
+    const patterns = [
+      ...libraries.map((library) => new RegExp(`(?<![\\w-])${library}(?![\\w-])`, 'i')),
+      /sessionLibrary/,
+      ...stores.map((store) => new RegExp(`["'/]${store.id}["'/]`)),
+    ];
+    for (const file of walk(join(ROOT, 'templates', 'base'))) {
+      const text = readFileSync(join(ROOT, 'templates', 'base', file), 'utf8');
+      expect(patterns.filter((pattern) => pattern.test(text)).map(String), `templates/base/${file}`).toEqual([]);
+    }
+  });
+});
+
 function walk(dir: string, prefix = ''): string[] {
   return readdirSync(dir).flatMap((entry) => {
     const path = join(dir, entry);

@@ -3,15 +3,16 @@ import type { Language } from '../../src/answers.js';
 import { builtinTemplateTree } from '../../src/builtin-templates.js';
 import { createPlan } from '../../src/plan/plan.js';
 import { stores } from '../../src/stores/index.js';
-import { answers, generator, handlebars } from './fixtures.js';
+import { answers, generator, handlebars, toJavaScript } from './fixtures.js';
 
 const render = (storeId: string, lang: Language, docker = true) =>
   createPlan({
     answers: answers({ store: stores.find((s) => s.id === storeId)!, lang, docker }),
-    trees: [builtinTemplateTree(storeId)],
+    trees: [builtinTemplateTree(stores.find((s) => s.id === storeId)!)],
     sessionSecret: 's'.repeat(48),
     generator,
     handlebars,
+    toJavaScript,
   }).files;
 
 type Yaml = string | Yaml[] | { [key: string]: Yaml };

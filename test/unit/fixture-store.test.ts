@@ -10,7 +10,7 @@ import { createPlan } from '../../src/plan/plan.js';
 import { findStore, managedServices, serverStores, stores, storesOf, testServices } from '../../src/stores/index.js';
 import { builtinTemplatesDir, loadTemplateTree } from '../../src/template-loader.js';
 import { versions } from '../../src/versions.js';
-import { answers, generator, handlebars } from './fixtures.js';
+import { answers, generator, handlebars, toJavaScript } from './fixtures.js';
 import { fixtureKv } from './fixtures/fixture-store/descriptor.js';
 
 // The versions entry: `'connect-fixture-kv': '1.2.3'` in src/versions.ts.
@@ -32,11 +32,12 @@ const fixtureRoot = fileURLToPath(new URL('./fixtures/fixture-store/templates', 
 const render = (lang: 'ts' | 'js') =>
   createPlan({
     answers: answers({ store: findStore('fixture-kv')!, lang }),
-    // The built-ins (base/, partials/: there is no templates/stores/fixture-kv/), then the store's template folder.
-    trees: [loadTemplateTree(builtinTemplatesDir, 'fixture-kv', 'built-in'), loadTemplateTree(fixtureRoot, 'fixture-kv', 'fixture')],
+    // The built-ins (base/, libraries/express-session/, partials/: there is no templates/stores/fixture-kv/), then the store's template folder.
+    trees: [loadTemplateTree(builtinTemplatesDir, findStore('fixture-kv')!, 'built-in'), loadTemplateTree(fixtureRoot, findStore('fixture-kv')!, 'fixture')],
     sessionSecret: 's'.repeat(48),
     generator,
     handlebars,
+    toJavaScript,
   });
 
 describe('a store added as descriptor + template folder + versions entry', () => {

@@ -26,3 +26,5 @@ export const generator = { name: 'create-express-session-app', version: '0.0.0-t
 
 /** The full package: the unit tests' templates are compiled as a user's `--template` files are. */
 export const handlebars = Handlebars;
+/** What src/cli/create.ts loads for a JavaScript project. */
+export { toJavaScript } from '../../src/plan/to-javascript.js';

@@ -2,15 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { builtinTemplateTree } from '../../src/builtin-templates.js';
 import { createPlan } from '../../src/plan/plan.js';
 import { serverStores, stores } from '../../src/stores/index.js';
-import { answers, generator, handlebars } from './fixtures.js';
+import { answers, generator, handlebars, toJavaScript } from './fixtures.js';
 
 const render = (storeId: string, lang: 'ts' | 'js' = 'ts') =>
   createPlan({
     answers: answers({ store: stores.find((s) => s.id === storeId)!, lang }),
-    trees: [builtinTemplateTree(storeId)],
+    trees: [builtinTemplateTree(stores.find((s) => s.id === storeId)!)],
     sessionSecret: 's'.repeat(48),
     generator,
     handlebars,
+    toJavaScript,
   });
 
 /** The catalogue's stores with a server (today redis, memcached, postgres, mysql, mongodb). */

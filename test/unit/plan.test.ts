@@ -3,7 +3,7 @@ import { layerTemplates, outputPath } from '../../src/plan/layers.js';
 import { createPlan } from '../../src/plan/plan.js';
 import { TemplateError } from '../../src/plan/render.js';
 import { findStore } from '../../src/stores/index.js';
-import { answers, generator, handlebars, tree } from './fixtures.js';
+import { answers, generator, handlebars, tree, toJavaScript } from './fixtures.js';
 
 const plan = (files: Record<string, string>, overrides = {}, user?: Record<string, string>) =>
   createPlan({
@@ -12,6 +12,7 @@ const plan = (files: Record<string, string>, overrides = {}, user?: Record<strin
     sessionSecret: 'secret-secret-secret-secret-secret-secret',
     generator,
     handlebars,
+    toJavaScript,
   });
 
 const text = (p: ReturnType<typeof plan>, path: string) => p.files.get(path)?.toString();
@@ -43,7 +44,7 @@ describe('layering', () => {
           'stores/memory/files/a.txt.hbs': 'memory a',
         }),
       ],
-      'sqlite',
+      findStore('sqlite')!,
       'ts',
     );
     expect(layered.files.get('a.txt')?.content.toString()).toBe('base a');

@@ -6,20 +6,21 @@ import { layerTemplates } from '../../src/plan/layers.js';
 import { createPlan } from '../../src/plan/plan.js';
 import { TemplateError } from '../../src/plan/template-error.js';
 import { stampFile, stampWarning } from '../../src/stamp.js';
+import { findStore } from '../../src/stores/index.js';
 import { builtinTemplatesDir, loadTemplateTree, TemplateFolderError, type TemplateFs } from '../../src/template-loader.js';
 import { UnsafePath, writeFiles, type WriterFs } from '../../src/writer.js';
-import { answers, generator, handlebars, tree } from './fixtures.js';
+import { answers, generator, handlebars, tree, toJavaScript } from './fixtures.js';
 
 const builtins = tree({
   'base/package.json.hbs': '{ "name": {{json projectName}}, "dependencies": {\n{{> package-dependencies}}\n  "express": "5"\n} }\n',
-  'base/src/app.ts.hbs': 'built-in app',
-  'base/src/session.ts.hbs': 'express-session layer',
+  'base/src/app.ts.hbs': '// built-in app\n',
+  'libraries/express-session/files/src/session.ts.hbs': '// express-session layer\n',
   'base/docker-compose.yml.hbs': 'services: {}',
   'base/public/style.css': 'body {}',
   'partials/package-dependencies.hbs': '',
   'partials/readme-store.hbs': 'default readme',
   'partials/config-store.hbs': 'default config',
-  'stores/cookie/files/src/session.ts.hbs': 'cookie layer',
+  'libraries/cookie-session/files/src/session.ts.hbs': '// cookie layer\n',
   'stores/cookie/partials/readme-store.hbs': 'cookie readme',
 });
 
@@ -28,16 +29,17 @@ function userTree(files: Record<string, string>, storeId = 'cookie', setup?: (vo
   const volume = Volume.fromJSON(files, '/');
   setup?.(volume);
   const fs = createFsFromVolume(volume) as unknown as TemplateFs;
-  return loadTemplateTree('/tpl', storeId, 'tpl', fs);
+  return loadTemplateTree('/tpl', findStore(storeId)!, 'tpl', fs);
 }
 
 function plan(user: ReturnType<typeof userTree>, storeId = 'cookie', lang: 'ts' | 'js' = 'ts') {
   return createPlan({
-    answers: answers({ store: { ...answers().store, id: storeId }, lang }),
+    answers: answers({ store: findStore(storeId)!, lang }),
     trees: [builtins, user],
     sessionSecret: 's'.repeat(48),
     generator,
     handlebars,
+    toJavaScript,
   });
 }
 
@@ -49,20 +51,30 @@ describe('--template layering (user folder read from memfs)', () => {
     expect(text(p, 'src/app.ts')).toBe('my app my-app');
     expect(text(p, 'src/extra.ts')).toBe('extra cookie');
     expect(text(p, 'public/style.css')).toBe('body {}');
-    expect(text(p, 'src/session.ts')).toBe('cookie layer');
+    expect(text(p, 'src/session.ts')).toBe('// cookie layer\n');
   });
 
   it('renders added files with the same context, and renames them the same way in JavaScript', () => {
-    const p = plan(userTree({ '/tpl/base/src/extra.ts.hbs': '{{#ts}}ts{{/ts}}{{#js}}js{{/js}} {{ext}}', '/tpl/base/_npmrc': 'x=1' }), 'cookie', 'js');
-    expect(text(p, 'src/extra.js')).toBe('js js');
+    const p = plan(userTree({ '/tpl/base/src/extra.ts.hbs': "{{#ts}}// ts{{/ts}}{{#js}}// js{{/js}}\nexport const ext: string = '{{ext}}';\n", '/tpl/base/_npmrc': 'x=1' }), 'cookie', 'js');
+    expect(text(p, 'src/extra.js')).toBe("// js\nexport const ext = 'js';\n");
     expect(text(p, '.npmrc')).toBe('x=1');
+  });
+
+  it("derives a user's .ts template for JavaScript like a built-in one, and names the file that is not TypeScript", () => {
+    const user = { '/tpl/base/src/extra.ts.hbs': "import type { Request } from 'express';\n\n/** The path. */\nexport function path(req: Request): string {\n  return (req as Request).path;\n}\n" };
+    expect(text(plan(userTree(user), 'cookie', 'js'), 'src/extra.js')).toBe(
+      "/** @import { Request } from 'express' */\n\n/** The path.\n * @param {Request} req\n * @returns {string} */\nexport function path(req) {\n  return req.path;\n}\n",
+    );
+    expect(() => plan(userTree({ '/tpl/base/src/extra.ts.hbs': 'js js' }), 'cookie', 'js')).toThrow(
+      /tpl\/base\/src\/extra\.ts\.hbs: renders TypeScript that cannot be turned into JavaScript: Unexpected token, expected ";" \(1:4\) in the rendered file/,
+    );
   });
 
   it('replaces a partial default per partial; a store that fills the slot still wins, with a warning', () => {
     const p = plan(userTree({ '/tpl/partials/package-dependencies.hbs': '  "left-pad": "1.3.0",', '/tpl/partials/readme-store.hbs': 'mine' }));
     expect(JSON.parse(text(p, 'package.json')!).dependencies).toEqual({ 'left-pad': '1.3.0', express: '5' });
     expect(p.dependencies.map((d) => d.name)).toEqual(['express', 'left-pad']);
-    const layered = layerTemplates([builtins, userTree({ '/tpl/partials/readme-store.hbs': 'mine' })], 'cookie', 'ts');
+    const layered = layerTemplates([builtins, userTree({ '/tpl/partials/readme-store.hbs': 'mine' })], findStore('cookie')!, 'ts');
     expect(layered.partials.get('readme-store')?.content.toString()).toBe('cookie readme');
     expect(layered.shadowed).toEqual([
       'tpl/partials/readme-store.hbs is not used with store cookie: templates/stores/cookie/partials/readme-store.hbs replaces it. ' +
@@ -71,20 +83,21 @@ describe('--template layering (user folder read from memfs)', () => {
     expect(p.warnings).toHaveLength(1);
   });
 
-  it("replaces a store's own partial and file from stores/<id>/ in the user folder, without a warning", () => {
+  it("replaces a store's own partial and file from stores/<id>/ and a library's file from libraries/<library>/, without a warning", () => {
     const user = userTree({
       '/tpl/stores/cookie/partials/readme-store.hbs': 'my cookie readme',
       '/tpl/stores/cookie/files/src/session.ts.hbs': 'my cookie layer',
-      '/tpl/base/src/session.ts.hbs': 'my express-session layer',
+      '/tpl/libraries/express-session/files/src/session.ts.hbs': 'my express-session layer',
       '/tpl/stores/redis/files/src/session.ts.hbs': 'not read for cookie',
     });
-    expect([...user.keys()].sort()).toEqual(['base/src/session.ts.hbs', 'stores/cookie/files/src/session.ts.hbs', 'stores/cookie/partials/readme-store.hbs']);
-    const layered = layerTemplates([builtins, user], 'cookie', 'ts');
+    expect([...user.keys()].sort()).toEqual(['stores/cookie/files/src/session.ts.hbs', 'stores/cookie/partials/readme-store.hbs']);
+    const layered = layerTemplates([builtins, user], findStore('cookie')!, 'ts');
     expect(layered.partials.get('readme-store')?.origin).toBe('tpl/stores/cookie/partials/readme-store.hbs');
     expect(layered.files.get('src/session.ts')?.origin).toBe('tpl/stores/cookie/files/src/session.ts.hbs');
     expect(layered.shadowed).toEqual([]);
-    // Another store keeps the built-in base file replaced by the user's base copy.
-    expect(layerTemplates([builtins, user], 'memory', 'ts').files.get('src/session.ts')?.origin).toBe('tpl/base/src/session.ts.hbs');
+    // Another store, on express-session, gets the user's copy of that library's file.
+    const memory = layerTemplates([builtins, userTree({ '/tpl/libraries/express-session/files/src/session.ts.hbs': 'mine' }, 'memory')], findStore('memory')!, 'ts');
+    expect(memory.files.get('src/session.ts')?.origin).toBe('tpl/libraries/express-session/files/src/session.ts.hbs');
   });
 
   it('drops a built-in file with a file that renders to white space only, raw or rendered', () => {
@@ -166,7 +179,7 @@ describe('eject', () => {
     expect([...sqlite.keys()].filter((k) => k.startsWith('stores/')).every((k) => k.startsWith('stores/sqlite/'))).toBe(true);
     expect([...sqlite.keys()].some((k) => k.startsWith('stores/sqlite/files/'))).toBe(true);
     // What eject writes is exactly what --template reads back.
-    expect(loadTemplateTree(builtinTemplatesDir, 'sqlite', 'templates').size).toBe(sqlite.size - 1);
+    expect(loadTemplateTree(builtinTemplatesDir, findStore('sqlite')!, 'templates').size).toBe(sqlite.size - 1);
   });
 
   it('finds the files that are already there', async () => {
