@@ -44,7 +44,8 @@ export function envOf(answers: Pick<Answers, 'store'>): EnvVar[] {
     { name: 'SESSION_IDLE_TIMEOUT', value: '1800', example: '1800', description: 'Seconds of inactivity before a session expires' },
     { name: 'SESSION_ABSOLUTE_TIMEOUT', value: '86400', example: '86400', description: 'Seconds after login before the user must log in again' },
     { name: 'LOGIN_RATE_LIMIT', value: '30', example: '30', description: 'Logins one client (IP address) may make per minute' },
-    { name: 'NEW_SESSION_LIMIT', value: '500', example: '500', description: 'New sessions one client may start per idle timeout' },
+    // Cookie stores keep nothing on the server, so there is no store for a flood to fill.
+    ...(answers.store.cookie ? [] : [{ name: 'NEW_SESSION_LIMIT', value: '500', example: '500', description: 'New sessions one client may start per idle timeout' }]),
     ...answers.store.env,
   ];
 }
