@@ -6,6 +6,7 @@ import { generator } from '../generator.js';
 import { createPlan, type Plan } from '../plan/plan.js';
 import { loadHandlebars } from '../plan/render.js';
 import { commandsOf, detectPackageManager } from '../pm.js';
+import { makeRecord, recordFile, recordText } from '../record.js';
 import { stampWarning } from '../stamp.js';
 import { builtinTemplateTree } from '../builtin-templates.js';
 import { reusePrecompiled } from '../plan/templates.js';
@@ -65,7 +66,7 @@ async function collectAnswers(options: RawOptions, ctx: CreateEnv, interactive: 
 }
 
 /** The built-in tree, then the user's `--template` folder (a usage error when it can't be read). */
-function templateTrees(answers: Answers, cwd: string, reporter: Reporter) {
+export function templateTrees(answers: Answers, cwd: string, reporter: Reporter) {
   const builtins = builtinTemplateTree(answers.store.id);
   const trees = [builtins];
   if (answers.template) {
@@ -151,6 +152,7 @@ export async function create(options: RawOptions, reporter: Reporter, ctx: Creat
     sessionSecret: randomBytes(36).toString('base64url'),
     generator,
   });
+  plan.files.set(recordFile, recordText(makeRecord(answers, generator, ctx.cwd, target)));
   for (const warning of plan.warnings) reporter.warning(warning);
 
   if (options.dryRun) {
