@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createTwoFilesPatch } from 'diff';
 import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
@@ -93,7 +94,7 @@ async function renderRelease(record: ProjectRecord, answers: Answers): Promise<M
     });
     return filesUnder(out);
   } catch (error) {
-    const detail = ((error as { all?: string }).all ?? (error as Error).message).trim().split('\n').slice(-6).join('\n');
+    const detail = ((error as { all?: string }).all ?? (error as Error).message).trim().split('\n').slice(0, 4).join('\n');
     throw new ReleaseUnavailable(
       `Could not run ${spec} through npm to render the project as that version made it:\n${detail}\n` +
         'The merge needs it to tell your edits from the old templates. Check the network or the npm registry (npm config get registry) and run again.',
@@ -109,7 +110,7 @@ class ReleaseUnavailable extends Error {}
 async function uncommitted(dir: string): Promise<string[] | undefined> {
   if ((await probe('git', ['rev-parse', '--is-inside-work-tree'], dir)) !== 'true') return undefined;
   const status = await probe('git', ['status', '--porcelain', '--', '.'], dir);
-  return status ? status.split('\n') : [];
+  return status ? status.split('\n').map((line) => line.trim()) : [];
 }
 
 async function refuseDirtyTree(dir: string, options: LifecycleOptions, reporter: Reporter): Promise<void> {
@@ -141,11 +142,10 @@ function dependencyChanges(changes: Change[]): string[] {
   return [...[...before].filter((n) => !after.has(n)).map((n) => `-${n}`), ...[...after].filter((n) => !before.has(n)).map((n) => `+${n}`)];
 }
 
-async function patchOf(change: Change): Promise<string> {
+function patchOf(change: Change): string {
   const text = (c: Content | undefined) => c?.toString('utf8') ?? '';
   const binary = [change.before, change.content].some((c) => c !== undefined && typeof c !== 'string' && c.includes(0));
   if (binary) return `Binary file ${change.path} ${change.action === 'remove' ? 'removed' : 'differs'}\n`;
-  const { createTwoFilesPatch } = await import('diff');
   const from = change.before === undefined ? '/dev/null' : `a/${change.path}`;
   const to = change.action === 'remove' ? '/dev/null' : `b/${change.path}`;
   return createTwoFilesPatch(from, to, text(change.before), change.content === undefined ? text(change.before) : text(change.content));
@@ -218,7 +218,7 @@ async function mergeInto(run: MergeRun, options: LifecycleOptions, reporter: Rep
 
   if (options.dryRun) {
     const patches = new Map<Change, string>();
-    for (const change of changes) patches.set(change, await patchOf(change));
+    for (const change of changes) patches.set(change, patchOf(change));
     reporter.line();
     for (const patch of patches.values()) reporter.line(patch.trimEnd());
     reporter.line(reporter.style('bold', `Dry run: nothing written (${changes.length} files would change, ${conflicts.length} with conflicts).`));
