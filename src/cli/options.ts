@@ -98,7 +98,7 @@ function mergeCommand(sub: 'switch' | 'update') {
     if (sub === 'switch') {
       command
         .usage('<store> [--cwd dir] [--dry-run] [--force] [--json]')
-        .description(`Move the project to another store: files you never touched follow, files you changed are merged,\nconflicts get git-style markers (exit 1). ${projectHelp}`)
+        .description(`Move the project to another store: files you never touched follow, files you changed are merged, conflicts get git-style markers (exit 1). ${projectHelp}`)
         .argument('<store>', 'the store to move to (see `stores`)');
     } else {
       command
