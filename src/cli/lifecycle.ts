@@ -172,60 +172,32 @@ interface MergeRun {
   store: string;
 }
 
-/** Renders base and theirs, merges, and writes (or, with --dry-run, prints) the result. */
-async function mergeInto(run: MergeRun, options: LifecycleOptions, reporter: Reporter, ctx: Context): Promise<number> {
-  const { dir, record, store } = run;
+/** Base and theirs rendered, merged into the files on disk: what would change, in memory. */
+async function planMerge({ dir, record, store }: MergeRun, reporter: Reporter): Promise<Change[]> {
   const base = answersOf(record, dir);
-  const target = answersOf(record, dir, store);
-  if (base.template && !fs.existsSync(base.template)) {
-    throw new UsageError([`The template folder recorded in ${recordFile} (${record.answers.template}) is missing: put it back, or remove "template" from the record.`]);
-  }
-  await refuseDirtyTree(dir, options, reporter);
-
   const secret = secretOf(dir);
-  const from = `${record.answers.store} (${record.version})`;
-  const to = `${store} (${generator.version})`;
-  reporter.line(`${run.command === 'switch' ? 'Switching' : 'Updating'} ${record.answers.name}: ${from} → ${to}`);
-  let baseFiles: Map<string, Content>;
-  try {
-    baseFiles = record.version === generator.version ? await renderHere(base, dir, secret, reporter) : await renderRelease(record, base);
-  } catch (error) {
-    if (!(error instanceof ReleaseUnavailable)) throw error;
-    reporter.error(`${error.message}\nNothing was written.`);
-    reporter.result({ ok: false, exitCode: exitCodes.runtime, error: error.message });
-    return exitCodes.runtime;
-  }
-  const theirs = await renderHere(target, dir, secret, reporter);
-  const changes = mergeProject({
+  const baseFiles = record.version === generator.version ? await renderHere(base, dir, secret, reporter) : await renderRelease(record, base);
+  const theirs = await renderHere(answersOf(record, dir, store), dir, secret, reporter);
+  return mergeProject({
     base: baseFiles,
     theirs,
     ours: (path) => readOurs(dir, path),
     labels: { ours: 'yours', theirs: `${store} (${generator.name} ${generator.version})` },
     alwaysTheirs: new Set([recordFile]),
   });
-  const conflicts = changes.filter((c) => c.action === 'conflict');
-  const dependencies = dependencyChanges(changes);
+}
 
+function printChanges(reporter: Reporter, changes: Change[], dependencies: string[]): void {
   for (const change of changes) {
     const line = `  ${verbs[change.action].padEnd(8)} ${change.path}`;
     reporter.line(change.action === 'conflict' ? reporter.style('red', line) : line);
     for (const note of change.notes) reporter.line(reporter.style('dim', `           ${note}`));
   }
   if (dependencies.length) reporter.line(`Dependencies: ${dependencies.join(' ')}`);
-  const summary = { command: run.command, from: { store: record.answers.store, version: record.version }, to: { store, version: generator.version } };
-  const listed = (withPatch: Map<Change, string>) =>
-    changes.map((c) => ({ path: c.path, action: c.action, notes: c.notes, ...(withPatch.has(c) ? { diff: withPatch.get(c) } : {}) }));
+}
 
-  if (options.dryRun) {
-    const patches = new Map<Change, string>();
-    for (const change of changes) patches.set(change, patchOf(change));
-    reporter.line();
-    for (const patch of patches.values()) reporter.line(patch.trimEnd());
-    reporter.line(reporter.style('bold', `Dry run: nothing written (${changes.length} files would change, ${conflicts.length} with conflicts).`));
-    reporter.result({ ok: true, dryRun: true, ...summary, files: listed(patches), dependencies, conflicts: conflicts.map((c) => c.path) });
-    return exitCodes.ok;
-  }
-
+/** Writes and removes as `changes` say; on a failure or Ctrl-C every file is put back (the writer's journal). */
+async function writeChanges(dir: string, changes: Change[]): Promise<void> {
   const writes = new Map(changes.flatMap((c) => (c.content === undefined ? [] : [[c.path, c.content] as const])));
   const removals = changes.filter((c) => c.action === 'remove').map((c) => c.path);
   const abort = { aborted: false };
@@ -239,22 +211,69 @@ async function mergeInto(run: MergeRun, options: LifecycleOptions, reporter: Rep
   } catch (error) {
     if (error instanceof WriteCancelled) throw new Cancelled('Cancelled while writing; every file is back as it was.');
     if (error instanceof UnsafePath) throw new UsageError([`${error.message}.`]);
-    reporter.error(`Could not write the project: ${(error as Error).message}. Every file is back as it was.`);
-    reporter.result({ ok: false, exitCode: exitCodes.runtime, error: (error as Error).message });
-    return exitCodes.runtime;
+    throw error;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
 
-  const steps = nextSteps(target, changes, conflicts, dir, ctx);
+/** `switch` and `update`: checks, merge in memory, then the diff (--dry-run) or the write, and what to do next. */
+async function mergeInto(run: MergeRun, options: LifecycleOptions, reporter: Reporter, ctx: Context): Promise<number> {
+  const { dir, record, store } = run;
+  if (record.answers.template && !fs.existsSync(answersOf(record, dir).template!)) {
+    throw new UsageError([`The template folder recorded in ${recordFile} (${record.answers.template}) is missing: put it back, or remove "template" from the record.`]);
+  }
+  await refuseDirtyTree(dir, options, reporter);
+  reporter.line(`${run.command === 'switch' ? 'Switching' : 'Updating'} ${record.answers.name}: ${record.answers.store} (${record.version}) → ${store} (${generator.version})`);
+  const failed = (message: string) => {
+    reporter.error(message);
+    reporter.result({ ok: false, exitCode: exitCodes.runtime, error: message });
+    return exitCodes.runtime;
+  };
+
+  let changes: Change[];
+  try {
+    changes = await planMerge(run, reporter);
+  } catch (error) {
+    if (error instanceof ReleaseUnavailable) return failed(`${error.message}\nNothing was written.`);
+    throw error;
+  }
+  const conflicts = changes.filter((c) => c.action === 'conflict');
+  const dependencies = dependencyChanges(changes);
+  printChanges(reporter, changes, dependencies);
+  const summary = {
+    command: run.command,
+    from: { store: record.answers.store, version: record.version },
+    to: { store, version: generator.version },
+    dependencies,
+    conflicts: conflicts.map((c) => c.path),
+  };
+  const listed = (diff?: (change: Change) => string) => changes.map((c) => ({ path: c.path, action: c.action, notes: c.notes, ...(diff ? { diff: diff(c) } : {}) }));
+
+  if (options.dryRun) {
+    reporter.line();
+    for (const change of changes) reporter.line(patchOf(change).trimEnd());
+    reporter.line(reporter.style('bold', `Dry run: nothing written (${changes.length} files would change, ${conflicts.length} with conflicts).`));
+    reporter.result({ ok: true, dryRun: true, ...summary, files: listed(patchOf) });
+    return exitCodes.ok;
+  }
+
+  try {
+    await writeChanges(dir, changes);
+  } catch (error) {
+    if (error instanceof Cancelled || error instanceof UsageError) throw error;
+    return failed(`Could not write the project: ${(error as Error).message}. Every file is back as it was.`);
+  }
+
+  const steps = nextSteps(answersOf(record, dir, store), changes, conflicts, dir, ctx);
   reporter.line();
   if (conflicts.length) reporter.error(`${conflicts.length} file(s) need you: ${conflicts.map((c) => c.path).join(', ')}.`);
   else reporter.line(`${reporter.style('green', '✔')} ${run.command === 'switch' ? `Switched to ${store}` : `Updated to ${generator.version}`} (${changes.length} files changed).`);
   reporter.line(reporter.style('bold', 'Next steps:'));
   for (const step of steps) reporter.line(`  ${step}`);
   const exitCode = conflicts.length ? exitCodes.runtime : exitCodes.ok;
-  reporter.result({ ok: exitCode === exitCodes.ok, exitCode, ...summary, files: listed(new Map()), dependencies, conflicts: conflicts.map((c) => c.path), nextSteps: steps });
+  reporter.result({ ok: exitCode === exitCodes.ok, exitCode, ...summary, files: listed(), nextSteps: steps });
   return exitCode;
 }
 

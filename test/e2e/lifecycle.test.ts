@@ -276,7 +276,10 @@ describe('update from a project made by the previous version', () => {
     const old = join(work, 'old');
     mkdirSync(old);
     await sh(old, 'tar', ['-xzf', (await cli()).tarball]);
-    edit(join(old, 'package'), 'package.json', /"version": "[^"]+"/, `"version": "${oldVersion}"`);
+    const current = JSON.parse(read(join(old, 'package'), 'package.json')).version as string;
+    edit(join(old, 'package'), 'package.json', `"version": "${current}"`, `"version": "${oldVersion}"`);
+    // The bundle carries package.json's fields (src/generator.ts): the version it reports is in there.
+    edit(join(old, 'package'), 'dist/index.cjs', `name:"${PACKAGE_NAME}",version:"${current}"`, `name:"${PACKAGE_NAME}",version:"${oldVersion}"`);
     const precompiled = filesUnder(join(old, 'package', 'dist', 'templates')).filter((path) => readFileSync(path, 'utf8').includes('## Run it'));
     expect(precompiled.length, 'the README template has a "## Run it" heading to reword').toBeGreaterThan(0);
     for (const path of precompiled) writeFileSync(path, readFileSync(path, 'utf8').replaceAll('## Run it', '## Running it'));
