@@ -110,6 +110,18 @@ describe('switch', () => {
     expect(out).toContain('docker compose up -d redis');
   });
 
+  it('switches a JavaScript project with its JavaScript files', async () => {
+    const js = join(dir, 'js-app');
+    expect(await run(js, '--store', 'sqlite', '--lang', 'js', '--yes', '--no-install', '--no-git')).toBe(0);
+    appendFileSync(join(js, 'src/routes/api.js'), '\n// my route lives here\n');
+    expect(await run('switch', 'redis', '--cwd', js)).toBe(0);
+    expect(readFileSync(join(js, 'src/routes/api.js'), 'utf8')).toContain('// my route lives here');
+    expect(readFileSync(join(js, 'src/session.js'), 'utf8')).toContain('connect-redis');
+    expect(existsSync(join(js, 'src/sqlite-store.js'))).toBe(false);
+    expect(readdirSync(join(js, 'src')).filter((name) => name.endsWith('.ts'))).toEqual([]);
+    expect(JSON.parse(readFileSync(join(js, recordFile), 'utf8')).answers).toMatchObject({ store: 'redis', lang: 'js' });
+  });
+
   it('writes conflict markers, lists the file and exits 1', async () => {
     writeFileSync(join(app, 'src/session.ts'), read('src/session.ts').replace("import { SqliteStore } from './sqlite-store.js';", "import { SqliteStore } from './sqlite-store.js'; // tuned"));
     git('commit', '--quiet', '-am', 'edit the store import');
