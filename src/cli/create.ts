@@ -66,7 +66,7 @@ async function collectAnswers(options: RawOptions, ctx: CreateEnv, interactive: 
 }
 
 /** The built-in tree, then the user's `--template` folder (a usage error when it can't be read). */
-export function templateTrees(answers: Answers, cwd: string, reporter: Reporter) {
+function templateTrees(answers: Answers, cwd: string, reporter: Reporter) {
   const builtins = builtinTemplateTree(answers.store.id);
   const trees = [builtins];
   if (answers.template) {
@@ -87,6 +87,17 @@ export function templateTrees(answers: Answers, cwd: string, reporter: Reporter)
     trees.push(reusePrecompiled(tree, builtins));
   }
   return trees;
+}
+
+/**
+ * Answers → files and commands, in memory; warnings (a file of the user's left unused) go to
+ * stderr. `switch` and `update` render with the project's own secret.
+ */
+export async function planProject(answers: Answers, cwd: string, reporter: Reporter, sessionSecret = randomBytes(36).toString('base64url')): Promise<Plan> {
+  const trees = templateTrees(answers, cwd, reporter);
+  const plan = createPlan({ answers, trees, handlebars: await loadHandlebars(trees), sessionSecret, generator });
+  for (const warning of plan.warnings) reporter.warning(warning);
+  return plan;
 }
 
 async function checkTarget(answers: Answers, target: string, interactive: boolean): Promise<void> {
@@ -144,16 +155,8 @@ export async function create(options: RawOptions, reporter: Reporter, ctx: Creat
   const target = resolve(ctx.cwd, answers.directory);
   await checkTarget(answers, target, interactive);
 
-  const trees = templateTrees(answers, ctx.cwd, reporter);
-  const plan = createPlan({
-    answers,
-    trees,
-    handlebars: await loadHandlebars(trees),
-    sessionSecret: randomBytes(36).toString('base64url'),
-    generator,
-  });
+  const plan = await planProject(answers, ctx.cwd, reporter);
   plan.files.set(recordFile, recordText(makeRecord(answers, generator, ctx.cwd, target)));
-  for (const warning of plan.warnings) reporter.warning(warning);
 
   if (options.dryRun) {
     printDryRun(reporter, plan, target);

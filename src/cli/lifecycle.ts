@@ -6,14 +6,12 @@ import { join, resolve, sep } from 'node:path';
 import type { Answers } from '../answers.js';
 import { generator } from '../generator.js';
 import { mergeProject, type Change, type Content } from '../merge/files.js';
-import { createPlan } from '../plan/plan.js';
-import { loadHandlebars } from '../plan/render.js';
 import { commandsOf } from '../pm.js';
 import { answersOf, makeRecord, readRecord, recordFile, RecordError, recordText, type ProjectRecord } from '../record.js';
 import { compareVersions } from '../stamp.js';
 import { findStore, stores } from '../stores/index.js';
 import { UnsafePath, writeFiles, WriteCancelled } from '../writer.js';
-import { templateTrees } from './create.js';
+import { planProject } from './create.js';
 import { Cancelled, exitCodes, UsageError } from './errors.js';
 import type { LifecycleOptions } from './options.js';
 import type { Reporter } from './report.js';
@@ -59,8 +57,7 @@ function secretOf(dir: string): string {
 
 /** Files this version renders for `answers` in `dir`, with the record it writes. */
 async function renderHere(answers: Answers, dir: string, secret: string, reporter: Reporter): Promise<Map<string, Content>> {
-  const trees = templateTrees(answers, dir, reporter);
-  const plan = createPlan({ answers, trees, handlebars: await loadHandlebars(trees), sessionSecret: secret, generator });
+  const plan = await planProject(answers, dir, reporter, secret);
   plan.files.set(recordFile, recordText(makeRecord(answers, generator, dir, dir)));
   return plan.files;
 }
