@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { createTwoFilesPatch } from 'diff';
 import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
+import { createTwoFilesPatch } from 'diff';
 import type { Answers } from '../answers.js';
 import { generator } from '../generator.js';
 import { mergeProject, type Change, type Content } from '../merge/files.js';
