@@ -19,11 +19,12 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
-          // npm installs (better-sqlite3 compiles from source here: ~2 min) and app boots.
+          // npm installs (better-sqlite3 compiles from source here: ~1.5 min) and app boots.
           testTimeout: 600_000,
           hookTimeout: 900_000,
-          // One file at a time: files share the packed tarball, npm's cache and the machine's
-          // two cores; installs in parallel only make each other time out.
+          // One file at a time: files share the packed tarball, the apps installed for the run
+          // (test/e2e/apps.ts), the store servers (some tests stop them) and the machine's two
+          // cores. Within a file, apps.ts installs and runs the apps' own suites two at a time.
           fileParallelism: false,
           // `npm pack` + install of the tarball happen once per run, here.
           globalSetup: ['test/e2e/global-setup.ts'],

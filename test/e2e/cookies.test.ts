@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STATELESS_STORES, driveContract, login, me } from './contract.js';
 import { startApp } from './app.js';
-import { removeDir, scaffold, tempDir } from './pack.js';
+import { ownSuite, prepareSharedApps, runOwnSuites, sharedApp, willRun } from './apps.js';
 import { e2eMatrix } from '../support/matrix.js';
 import {
   describeRun,
@@ -38,30 +38,34 @@ it('contract.ts treats both cookie stores as stateless', () => {
   for (const store of STORES) expect(STATELESS_STORES.has(store), `STATELESS_STORES includes ${store}`).toBe(true);
 });
 
+// Before the first test: this file's apps installed, then their own suites run, two at a time
+// (a -t filter installs and runs only what it selects).
+beforeAll(async ({}, file) => {
+  const apps = STORES.flatMap((store) => LANGS.map((lang) => [store, lang] as const));
+  await prepareSharedApps(apps.filter(([store, lang]) => willRun(file, `${store} × ${lang}`)));
+  await runOwnSuites(
+    apps.filter(([store, lang]) => willRun(file, `${store} × ${lang}`, /own `npm test`/)).map(([store, lang]) => ({ store, lang, env: userEnv() })),
+  );
+});
+
 for (const store of STORES) {
   for (const lang of LANGS) {
     const name = `${store} × ${lang}`;
     describe(name, () => {
-      let work = '';
       let app = '';
       let running: StartedProcess | undefined;
 
       beforeAll(async () => {
-        work = await tempDir(`${store}-${lang}`);
-        const t = Date.now();
-        const r = await scaffold(['app', '--store', store, '--lang', lang, '--pm', 'npm', '--no-git', '--yes'], {
-          cwd: work,
-          timeoutMs: 600_000,
-        });
-        results.push(`${name}: scaffold + npm install ${seconds(Date.now() - t)}`);
+        const shared = await sharedApp(store, lang);
+        const r = shared.scaffold;
+        results.push(`${name}: scaffold + npm install ${shared.reused ? 'shared' : seconds(r.durationMs)}`);
         expect(r.code, `[${name}] step scaffold: --store ${store} --lang ${lang} with install → exit 0\n${describeRun(r)}`).toBe(0);
-        app = join(work, 'app');
+        app = shared.dir;
         expect(existsSync(join(app, 'node_modules')), `[${name}] step scaffold: the CLI installed dependencies\n${describeRun(r)}`).toBe(true);
       });
 
       afterAll(async () => {
         if (running) await stop(running);
-        if (work) await removeDir(work);
       });
 
       it('needs no server, and its README says a copied cookie cannot be revoked', () => {
@@ -72,9 +76,8 @@ for (const store of STORES) {
       });
 
       it('passes its own `npm test`', async () => {
-        const t = Date.now();
-        const r = await run('npm', ['test'], { cwd: app, env: userEnv(), timeoutMs: 300_000 });
-        results.push(`${name}: own suite ${r.code === 0 ? 'ok' : 'FAIL'} in ${seconds(Date.now() - t)}`);
+        const r = await ownSuite(store, lang, userEnv());
+        results.push(`${name}: own suite ${r.code === 0 ? 'ok' : 'FAIL'} in ${seconds(r.durationMs)}`);
         expect(r.code, `[${name}] step own suite: the generated app's \`npm test\` passes\n${describeRun(r)}`).toBe(0);
       });
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { driveContract, login, me } from './contract.js';
 import { startApp } from './app.js';
-import { removeDir, scaffold, tempDir } from './pack.js';
+import { ownSuite, prepareSharedApps, runOwnSuites, sharedApp, willRun } from './apps.js';
 import { isStateless } from '../../src/stores/index.js';
 import { e2eMatrix } from '../support/matrix.js';
 import {
@@ -51,29 +51,33 @@ function jsFiles(dir: string): string[] {
 }
 
 
+// Before the first test: this file's apps installed, then their own suites run, two at a time
+// (a -t filter installs and runs only what it selects).
+beforeAll(async ({}, file) => {
+  const apps = STORES.flatMap((store) => LANGS.map((lang) => [store, lang] as const));
+  await prepareSharedApps(apps.filter(([store, lang]) => willRun(file, `${store} × ${lang}`)));
+  await runOwnSuites(
+    apps.filter(([store, lang]) => willRun(file, `${store} × ${lang}`, /own `npm test`/)).map(([store, lang]) => ({ store, lang, env: userEnv() })),
+  );
+});
+
 for (const store of STORES) {
   for (const lang of LANGS) {
     describe(`${store} × ${lang}`, () => {
-      let work = '';
       let app = '';
       let running: StartedProcess | undefined;
 
       beforeAll(async () => {
-        work = await tempDir(`${store}-${lang}`);
-        const t = Date.now();
-        const r = await scaffold(['app', '--store', store, '--lang', lang, '--pm', 'npm', '--no-git', '--yes'], {
-          cwd: work,
-          timeoutMs: 600_000,
-        });
-        timings.push(`${store} × ${lang}: scaffold + npm install ${seconds(Date.now() - t)}`);
+        const shared = await sharedApp(store, lang);
+        const r = shared.scaffold;
+        timings.push(`${store} × ${lang}: scaffold + npm install ${shared.reused ? 'shared' : seconds(r.durationMs)}`);
         expect(r.code, `scaffold --store ${store} --lang ${lang} with install → exit 0\n${describeRun(r)}`).toBe(0);
-        app = join(work, 'app');
+        app = shared.dir;
         expect(existsSync(join(app, 'node_modules')), `the CLI installed dependencies\n${describeRun(r)}`).toBe(true);
       });
 
       afterAll(async () => {
         if (running) await stop(running);
-        if (work) await removeDir(work);
       });
 
       it('has the files of DESIGN §4', () => {
@@ -105,9 +109,8 @@ for (const store of STORES) {
       });
 
       it("passes its own `npm test`", async () => {
-        const t = Date.now();
-        const r = await run('npm', ['test'], { cwd: app, env: userEnv(), timeoutMs: 300_000 });
-        timings.push(`${store} × ${lang}: app's npm test ${seconds(Date.now() - t)}`);
+        const r = await ownSuite(store, lang, userEnv());
+        timings.push(`${store} × ${lang}: app's npm test ${seconds(r.durationMs)}`);
         expect(r.code, `the generated app's own tests pass (${store}, ${lang})\n${describeRun(r)}`).toBe(0);
       });
 

@@ -32,8 +32,8 @@ import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, CookieJar, isDeletion, login, me, type Reply } from './contract.js';
-import { removeDir, scaffold, tempDir } from './pack.js';
-import { buildOnce, startApp } from './app.js';
+import { prepareSharedApps, sharedApp, willRun, SHARED_APP_NAME } from './apps.js';
+import { startApp } from './app.js';
 import { describeRun, run, stop, userEnv, type StartedProcess } from '../support/process.js';
 import {
   REPO_ROOT,
@@ -107,14 +107,11 @@ function show(r: Reply): string {
   return `${r.label} → ${r.status} ${r.contentType} ${r.text.slice(0, 200)}`;
 }
 
-/** A generated TypeScript app with install, built; returns its directory. */
-async function scaffoldApp(store: string, name: string): Promise<{ work: string; app: string }> {
-  const work = await tempDir(name);
-  const r = await scaffold([name, '--store', store, '--lang', 'ts', '--pm', 'npm', '--no-git', '--yes'], { cwd: work, timeoutMs: 600_000 });
-  expect(r.code, `scaffold ${name} (--store ${store})\n${describeRun(r)}`).toBe(0);
-  const app = join(work, name);
-  await buildOnce(app);
-  return { work, app };
+/** The run's shared TypeScript app for `store` (apps.ts), its install asserted; returns its directory. */
+async function installedApp(store: string): Promise<string> {
+  const { dir, scaffold } = await sharedApp(store, 'ts');
+  expect(scaffold.code, `scaffold --store ${store} --lang ts\n${describeRun(scaffold)}`).toBe(0);
+  return dir;
 }
 
 /** Two instances of `app` on HAProxy's backend ports (env: the same for both, or per instance), with HAProxy seeing both up. */
@@ -311,21 +308,36 @@ function expectWindow(w: Window, procs: StartedProcess[], what: string): void {
   for (const p of procs) expect(p.hasExited(), `[${what}] the app instance (pid ${p.pid}) is still running\n${p.output().slice(-3_000)}`).toBe(false);
 }
 
+// ------------------------------------------------------------------ apps
+
+/** The describe block each shared app serves (below). */
+const SECTIONS = {
+  redis: 'redis × ts, two instances behind HAProxy',
+  postgres: 'postgres × ts through PgBouncer (transaction pooling), two instances behind HAProxy',
+  mysql: 'mysql × ts on MariaDB, two instances behind HAProxy',
+};
+
+// The apps of the sections that will run, installed before the first test.
+beforeAll(({}, file) =>
+  prepareSharedApps(
+    Object.entries(SECTIONS)
+      .filter(([, title]) => willRun(file, title))
+      .map(([store]) => [store, 'ts'] as const),
+  ),
+);
+
 // ------------------------------------------------------------------ Redis: Cluster and Sentinel
 
-const REDIS_APP = 'inst-redis';
+/** The app's name: its Redis keys are `<name>:sess:<id>`. */
+const REDIS_APP = SHARED_APP_NAME;
 
-describe('redis × ts, two instances behind HAProxy', () => {
-  let work = '';
+describe(SECTIONS.redis, () => {
   let app = '';
   const needed = gates.cluster === 'up' || gates.sentinel === 'up';
 
   beforeAll(async () => {
     if (!needed) return;
-    ({ work, app } = await scaffoldApp('redis', REDIS_APP));
-  });
-  afterAll(async () => {
-    if (work) await removeDir(work);
+    app = await installedApp('redis');
   });
 
   gated('Redis Cluster (3 masters + 3 replicas)', gates.cluster, () => {
@@ -468,14 +480,10 @@ describe('redis × ts, two instances behind HAProxy', () => {
 
 // ------------------------------------------------------------------ PostgreSQL through PgBouncer
 
-gated('postgres × ts through PgBouncer (transaction pooling), two instances behind HAProxy', gates.pgbouncer, () => {
-  let work = '';
+gated(SECTIONS.postgres, gates.pgbouncer, () => {
   let app = '';
   beforeAll(async () => {
-    ({ work, app } = await scaffoldApp('postgres', 'inst-postgres'));
-  });
-  afterAll(async () => {
-    if (work) await removeDir(work);
+    app = await installedApp('postgres');
   });
 
   it('shares sessions, no prepared-statement errors, pruning from both instances does not pile up', async () => {
@@ -636,14 +644,10 @@ async function mysqlRelay(target: { host: string; port: number }): Promise<{ por
   };
 }
 
-gated('mysql × ts on MariaDB, two instances behind HAProxy', gates.mysql, () => {
-  let work = '';
+gated(SECTIONS.mysql, gates.mysql, () => {
   let app = '';
   beforeAll(async () => {
-    ({ work, app } = await scaffoldApp('mysql', 'inst-mysql'));
-  });
-  afterAll(async () => {
-    if (work) await removeDir(work);
+    app = await installedApp('mysql');
   });
 
   it('shares sessions; a new session is one INSERT … ON DUPLICATE KEY UPDATE; pruning goes 1,000 rows at a time', async () => {

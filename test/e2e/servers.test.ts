@@ -25,7 +25,7 @@ import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, CookieJar, driveContract, login, me, type Reply } from './contract.js';
-import { removeDir, scaffold, tempDir } from './pack.js';
+import { ownSuite, prepareSharedApps, runOwnSuites, sharedApp, willRun, type SharedApp } from './apps.js';
 import { E2E_LIMITS, buildOnce } from './app.js';
 import {
   describeRun,
@@ -79,6 +79,9 @@ const figures: string[] = [];
 const results = new Map<string, Map<string, string>>();
 const COLUMNS = ['scaffold', 'own suite', 'check', 'contract', 'restart', 'two instances', 'outage 503', 'recovery', 'hang 503', 'hang recovery'];
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** The scaffold column: the install's time, or that an earlier file of the run made the app. */
+const scaffoldFigure = (app: SharedApp) => (app.reused ? 'shared' : seconds(app.scaffold.durationMs));
 
 function record(store: string, lang: string, column: string, value: string): void {
   const key = `${store} × ${lang}`;
@@ -150,6 +153,21 @@ for (const store of STORES) {
 
 // ------------------------------------------------------------------ suites
 
+/** The test that runs an app's own suite against its server. */
+const OWN_SUITE = /^passes its own `npm test` against/;
+
+// Before the first test: this file's apps installed (the servers that are up, and MongoDB's),
+// then their own suites against the servers, two servers at a time.
+beforeAll(async ({}, file) => {
+  const apps = [...STORES, 'mongodb'].flatMap((store) => LANGS.map((lang) => [store, lang] as const));
+  await prepareSharedApps(apps.filter(([store, lang]) => willRun(file, `${store} × ${lang}`)));
+  await runOwnSuites(
+    apps
+      .filter(([store, lang]) => willRun(file, `${store} × ${lang}`, OWN_SUITE))
+      .map(([store, lang]) => ({ store, lang, env: appEnv(store), server: serviceOf(store) })),
+  );
+});
+
 for (const store of STORES) {
   for (const lang of LANGS) {
     const gate = gates.get(store)!;
@@ -165,7 +183,6 @@ for (const store of STORES) {
     }
 
     describe.skipIf(gate === 'skip')(name, () => {
-      let work = '';
       let app = '';
       const running = new Set<StartedProcess>();
 
@@ -181,15 +198,11 @@ for (const store of STORES) {
       }
 
       beforeAll(async () => {
-        work = await tempDir(`${store}-${lang}`);
-        const t = Date.now();
-        const r = await scaffold(['app', '--store', store, '--lang', lang, '--pm', 'npm', '--no-git', '--yes'], {
-          cwd: work,
-          timeoutMs: 600_000,
-        });
-        record(store, lang, 'scaffold', seconds(Date.now() - t));
+        const shared = await sharedApp(store, lang);
+        const r = shared.scaffold;
+        record(store, lang, 'scaffold', scaffoldFigure(shared));
         expect(r.code, `[${name}] step scaffold: --store ${store} --lang ${lang} with install → exit 0\n${describeRun(r)}`).toBe(0);
-        app = join(work, 'app');
+        app = shared.dir;
         expect(existsSync(join(app, 'node_modules')), `[${name}] step scaffold: the CLI installed dependencies\n${describeRun(r)}`).toBe(
           true,
         );
@@ -197,7 +210,6 @@ for (const store of STORES) {
 
       afterAll(async () => {
         for (const p of running) await stop(p);
-        if (work) await removeDir(work);
       });
 
       it('has a docker-compose.yml and documents its variable', () => {
@@ -208,9 +220,8 @@ for (const store of STORES) {
       });
 
       it(`passes its own \`npm test\` against the real ${store}`, async () => {
-        const t = Date.now();
-        const r = await run('npm', ['test'], { cwd: app, env: appEnv(store), timeoutMs: 300_000 });
-        record(store, lang, 'own suite', r.code === 0 ? `ok ${seconds(Date.now() - t)}` : 'FAIL');
+        const r = await ownSuite(store, lang, appEnv(store));
+        record(store, lang, 'own suite', r.code === 0 ? `ok ${seconds(r.durationMs)}` : 'FAIL');
         expect(r.code, `[${name}] step own suite: the generated app's \`npm test\` passes against ${store}\n${describeRun(r)}`).toBe(0);
         // Its tests that need the server must have run, not skipped themselves.
         expect(`${r.stdout}\n${r.stderr}`, `[${name}] step own suite: no test skipped while ${store} is up\n${describeRun(r)}`).not.toMatch(
@@ -469,30 +480,20 @@ for (const lang of LANGS) {
   const store = 'mongodb';
   const name = `${store} × ${lang}`;
   describe(name, () => {
-    let work = '';
     let app = '';
     const running = new Set<StartedProcess>();
 
     beforeAll(async () => {
-      work = await tempDir(`${store}-${lang}`);
-      const t = Date.now();
-      const r = await scaffold(['app', '--store', store, '--lang', lang, '--pm', 'npm', '--no-git', '--yes'], {
-        cwd: work,
-        timeoutMs: 600_000,
-      });
-      record(store, lang, 'scaffold', seconds(Date.now() - t));
+      const shared = await sharedApp(store, lang);
+      const r = shared.scaffold;
+      record(store, lang, 'scaffold', scaffoldFigure(shared));
       expect(r.code, `[${name}] step scaffold: --store ${store} --lang ${lang} with install → exit 0\n${describeRun(r)}`).toBe(0);
-      app = join(work, 'app');
+      app = shared.dir;
       expect(existsSync(join(app, 'node_modules')), `[${name}] step scaffold: the CLI installed dependencies\n${describeRun(r)}`).toBe(true);
-      if (lang === 'ts') {
-        const b = await run('npm', ['run', 'build'], { cwd: app, env: userEnv(), timeoutMs: 300_000 });
-        expect(b.code, `[${name}] step build: npm run build\n${describeRun(b)}`).toBe(0);
-      }
     });
 
     afterAll(async () => {
       for (const p of running) await stop(p);
-      if (work) await removeDir(work);
     });
 
     /** Start a command in the app and wait for it to exit (it must not serve). */

@@ -1,0 +1,171 @@
+/**
+ * Generated apps shared by every e2e file of a run: each store × language is scaffolded from
+ * the packed tarball and installed for real (the CLI's own `npm install`) once per run, then
+ * reused by every file that needs it.
+ *
+ * In a test file:
+ *
+ *     import { prepareSharedApps, sharedApp, willRun, type SharedApp } from './apps.js';
+ *
+ *     // optional, at the top of the file: install up front, E2E_JOBS at a time, the apps
+ *     // of the describe blocks that will run (a -t filter skips the others: their apps are not installed)
+ *     beforeAll(({}, file) => prepareSharedApps([['redis', 'ts'], ['redis', 'js']].filter(([s, l]) => willRun(file, `${s} × ${l}`))));
+ *
+ *     let app: SharedApp;
+ *     beforeAll(async () => {
+ *       app = await sharedApp('redis', 'ts');
+ *       expect(app.scaffold.code, describeRun(app.scaffold)).toBe(0);   // the install is still asserted
+ *     });
+ *     // app.dir is the project folder; start it with startApp(app.dir, port) (app.ts): `npm start`,
+ *     // built once by the first start of the run (TypeScript: `npm run build`, then `node dist/server.js`).
+ *
+ * The apps live in the run's scratch directory (`<scratch>/apps/<store>-<lang>/app`, removed at
+ * the end of the run; E2E_KEEP=1 keeps it), each with a `scaffold.json` holding the CLI run
+ * that made it. A later file finds that record and reuses the folder; a folder without one (an
+ * install cut short) is made again. Every app is scaffolded as `app --store <id> --lang <lang>
+ * --pm npm --no-git --yes`, so its name, and the prefixes derived from it (REDIS_PREFIX
+ * `app:sess:`), are the same in every file.
+ *
+ * better-sqlite3 is compiled from source in each of the two SQLite apps (no prebuilt binary can
+ * be downloaded here): npm's cache keeps tarballs, not builds, and one node_modules shared by
+ * the TypeScript and the JavaScript app is not what a user installs (about 1.5 min each here;
+ * `prepareSharedApps` lets other installs use the other core meanwhile).
+ *
+ * Each app's own `npm test` (half a minute, half of it waiting on the app's real timers) can
+ * also be run for a whole file up front, two at a time, before any of the file's tests:
+ *
+ *     beforeAll(({}, file) => runOwnSuites([{ store: 'redis', lang: 'ts', env, server: 'redis' }, …]));
+ *     it('passes its own `npm test`', async () => { const r = await ownSuite('redis', 'ts', env); … });
+ *
+ * Two apps that talk to the same server (`server` in the job) never run together, and nothing
+ * else of the file runs meanwhile, so its outage and latency tests still run alone.
+ *
+ * e2e files run one at a time (vitest.config.ts), so two files never fill the same app at once.
+ * Rules for a file that uses a shared app: leave it as found. A test that edits a file in it
+ * restores it in `finally`; a test that needs another kind of app (another name, a --template,
+ * a failing install) scaffolds its own with `scaffold()` from pack.ts.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { cli, scaffold } from './pack.js';
+import { run, type RunResult } from '../support/process.js';
+import type { RunnerTestSuite } from 'vitest';
+
+export type Lang = 'ts' | 'js';
+
+export interface SharedApp {
+  store: string;
+  lang: Lang;
+  /** The generated project (`…/apps/<store>-<lang>/app`). */
+  dir: string;
+  /** The CLI run that scaffolded and installed it (the same record in every file that uses it). */
+  scaffold: RunResult;
+  /** False when this call made it, true when an earlier call of the run (this file or another) did. */
+  reused: boolean;
+}
+
+/** The project name every shared app gets. */
+export const SHARED_APP_NAME = 'app';
+
+/**
+ * How many installs (`prepareSharedApps`) or own suites (`runOwnSuites`) run at once. Two by
+ * default, one per core: an install mostly waits on npm or compiles on one core, an own suite
+ * uses about half a core.
+ */
+const JOBS = Math.max(1, Number(process.env.E2E_JOBS ?? 2));
+
+/** This file's (worker's) apps: each made or found once. */
+const made = new Map<string, Promise<SharedApp>>();
+
+/** The app for `store` × `lang`, scaffolded and installed by the first call of the run. */
+export function sharedApp(store: string, lang: Lang): Promise<SharedApp> {
+  const key = `${store}-${lang}`;
+  let app = made.get(key);
+  if (!app) {
+    app = findOrMake(store, lang);
+    made.set(key, app);
+  }
+  return app;
+}
+
+/** Install several shared apps, `E2E_JOBS` at a time (the ones already made are found at once). */
+export async function prepareSharedApps(wanted: ReadonlyArray<readonly [string, Lang]>): Promise<void> {
+  const queue = [...wanted];
+  const lane = async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) await sharedApp(next[0], next[1]);
+  };
+  await Promise.all(Array.from({ length: Math.min(JOBS, queue.length) }, lane));
+}
+
+async function findOrMake(store: string, lang: Lang): Promise<SharedApp> {
+  const { scratch } = await cli();
+  const work = join(scratch, 'apps', `${store}-${lang}`);
+  const record = join(work, 'scaffold.json');
+  const dir = join(work, SHARED_APP_NAME);
+  if (existsSync(record)) {
+    return { store, lang, dir, scaffold: JSON.parse(readFileSync(record, 'utf8')) as RunResult, reused: true };
+  }
+  await rm(work, { recursive: true, force: true });
+  await mkdir(work, { recursive: true });
+  const result = await scaffold([SHARED_APP_NAME, '--store', store, '--lang', lang, '--pm', 'npm', '--no-git', '--yes'], {
+    cwd: work,
+    timeoutMs: 600_000,
+  });
+  // Written last: a folder without it is an install that did not finish.
+  writeFileSync(record, JSON.stringify(result));
+  return { store, lang, dir, scaffold: result, reused: false };
+}
+
+export interface OwnSuiteJob {
+  store: string;
+  lang: Lang;
+  /** The environment of the run (the store's server settings). */
+  env: NodeJS.ProcessEnv;
+  /** The server it talks to, if any: two jobs with the same server never run together. */
+  server?: string;
+}
+
+/** This file's own-suite runs, by store × language. */
+const suites = new Map<string, Promise<RunResult>>();
+
+/**
+ * Run the shared apps' own `npm test`, E2E_JOBS at a time; resolves when all are done.
+ * The jobs of one server are in one lane, one after the other (the TypeScript and JavaScript
+ * apps of a store have the same name, so the same key prefix or table on it).
+ */
+export async function runOwnSuites(jobs: readonly OwnSuiteJob[]): Promise<void> {
+  const groups = new Map<string, OwnSuiteJob[]>();
+  for (const job of jobs) {
+    const key = job.server ?? `${job.store}-${job.lang}`;
+    groups.set(key, [...(groups.get(key) ?? []), job]);
+  }
+  const lanes = Array.from({ length: JOBS }, () => [] as OwnSuiteJob[]);
+  for (const group of groups.values()) lanes.reduce((a, b) => (b.length < a.length ? b : a)).push(...group);
+  await Promise.all(
+    lanes.map(async (lane) => {
+      for (const job of lane) await ownSuite(job.store, job.lang, job.env);
+    }),
+  );
+}
+
+/** The app's own `npm test` with `env`: the result of the run `runOwnSuites` made, or a run now. */
+export function ownSuite(store: string, lang: Lang, env: NodeJS.ProcessEnv): Promise<RunResult> {
+  const key = `${store}-${lang}`;
+  let result = suites.get(key);
+  if (!result) {
+    result = sharedApp(store, lang).then((app) => run('npm', ['test'], { cwd: app.dir, env, timeoutMs: 300_000 }));
+    suites.set(key, result);
+  }
+  return result;
+}
+
+/**
+ * Whether a describe block named `title` under `suite` has a test (whose name matches `test`,
+ * if given) that will run: not skipped by -t, .only or skipIf.
+ */
+export function willRun(suite: Readonly<RunnerTestSuite>, title: string, test?: RegExp): boolean {
+  const hasRunnable = (s: Readonly<RunnerTestSuite>): boolean =>
+    s.tasks.some((t) => (t.type === 'suite' ? hasRunnable(t) : t.mode === 'run' && (!test || test.test(t.name))));
+  return suite.tasks.some((t) => t.type === 'suite' && (t.name === title ? hasRunnable(t) : willRun(t, title, test)));
+}
