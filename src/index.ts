@@ -24,6 +24,11 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       const { eject } = await import('./cli/eject.js');
       return await eject(command.options, reporter, { cwd: process.cwd() });
     }
+    if (command.kind === 'switch' || command.kind === 'update' || command.kind === 'check') {
+      const { switchStore, update, check } = await import('./cli/lifecycle.js');
+      const run = { switch: switchStore, update, check }[command.kind];
+      return await run(command.options, reporter, { cwd: process.cwd() });
+    }
     const { create } = await import('./cli/create.js');
     return await create(command.options, reporter, {
       cwd: process.cwd(),

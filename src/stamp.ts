@@ -23,7 +23,7 @@ function parts(version: string): number[] | undefined {
 }
 
 /** -1, 0, 1; undefined when either is not a version. */
-function compare(a: string, b: string): number | undefined {
+export function compareVersions(a: string, b: string): number | undefined {
   const [x, y] = [parts(a), parts(b)];
   if (!x || !y) return undefined;
   for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return x[i]! < y[i]! ? -1 : 1;
@@ -49,7 +49,7 @@ export function stampWarning(dir: string, label: string, running: string, fs: Pi
     return `${label}/${stampFile} is not valid JSON; carrying on without it.`;
   }
   if (typeof version !== 'string') return `${label}/${stampFile} names no version; carrying on without it.`;
-  const order = compare(version, running);
+  const order = compareVersions(version, running);
   if (order === 0) return undefined;
   if (order === 1) {
     return (

@@ -176,22 +176,32 @@ function undo(fs: WriterFs, journal: Journal): void {
   }
 }
 
+/** Removes one file, keeping its contents in the journal so that undo can write it back. */
+function removeOne(fs: WriterFs, path: string, journal: Journal): void {
+  const previous = existingContent(fs, path);
+  if (previous === undefined) return;
+  if (!journal.overwritten.has(path)) journal.overwritten.set(path, previous);
+  fs.rmSync(path);
+}
+
 /**
- * Writes `files` (relative POSIX paths) under `target`; refuses (UnsafePath, nothing written) a
- * path through a symbolic link below the target. On any failure, or when `signal` has aborted
- * (looked at every `filesBetweenChecks` files and at the end), it undoes its own work and
- * rethrows (WriteCancelled for an abort).
+ * Writes `files` (relative POSIX paths) under `target`, then removes the files of `remove`
+ * (`switch` and `update` drop a store's files); refuses (UnsafePath, nothing written) a path
+ * through a symbolic link below the target. On any failure, or when `signal` has aborted
+ * (looked at every `filesBetweenChecks` files and at the end), it undoes its own work
+ * (removed files come back) and rethrows (WriteCancelled for an abort).
  */
 export async function writeFiles(
   fs: WriterFs,
   target: string,
   files: Map<string, string | Buffer>,
   signal?: { readonly aborted: boolean },
+  remove: string[] = [],
 ): Promise<{ written: number }> {
   const journal: Journal = { createdDirs: [], createdFiles: [], overwritten: new Map() };
   // Checked before anything is written, so a refusal leaves no trace.
   const checked = new Map<string, 'ok' | 'missing'>();
-  for (const relative of files.keys()) assertNoLinks(fs, target, relative, checked);
+  for (const relative of [...files.keys(), ...remove]) assertNoLinks(fs, target, relative, checked);
   const folders: Folders = { existing: new Set(), created: new Set() };
   const cancelled = async () => {
     await new Promise((resolve) => setImmediate(resolve)); // lets a SIGINT handler run
@@ -206,6 +216,7 @@ export async function writeFiles(
       ensureDir(fs, dirname(path), journal, folders);
       writeOne(fs, path, content, journal, folders);
     }
+    for (const relative of remove) removeOne(fs, join(target, ...relative.split('/')), journal);
     if (await cancelled()) throw new WriteCancelled();
     return { written: files.size };
   } catch (error) {

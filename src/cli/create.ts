@@ -6,6 +6,7 @@ import { generator } from '../generator.js';
 import { createPlan, type Plan } from '../plan/plan.js';
 import { loadHandlebars } from '../plan/render.js';
 import { commandsOf, detectPackageManager } from '../pm.js';
+import { makeRecord, recordFile, recordText } from '../record.js';
 import { stampWarning } from '../stamp.js';
 import { builtinTemplateTree } from '../builtin-templates.js';
 import { loadTemplateTree, TemplateFolderError } from '../template-loader.js';
@@ -89,8 +90,11 @@ function templateTrees(answers: Answers, cwd: string, reporter: Reporter) {
   return trees;
 }
 
-/** Answers → files and commands, in memory; warnings (a file of the user's left unused) go to stderr. */
-async function planProject(answers: Answers, cwd: string, reporter: Reporter): Promise<Plan> {
+/**
+ * Answers → files and commands, in memory; warnings (a file of the user's left unused) go to
+ * stderr. `switch` and `update` render with the project's own secret.
+ */
+export async function planProject(answers: Answers, cwd: string, reporter: Reporter, sessionSecret = randomBytes(36).toString('base64url')): Promise<Plan> {
   const trees = templateTrees(answers, cwd, reporter);
   const plan = createPlan({
     answers,
@@ -98,7 +102,7 @@ async function planProject(answers: Answers, cwd: string, reporter: Reporter): P
     handlebars: await loadHandlebars(trees),
     // sucrase is loaded only for a JavaScript project: the TypeScript path does without it.
     toJavaScript: answers.lang === 'js' ? (await import('../plan/to-javascript.js')).toJavaScript : undefined,
-    sessionSecret: randomBytes(36).toString('base64url'),
+    sessionSecret,
     generator,
   });
   for (const warning of plan.warnings) reporter.warning(warning);
@@ -208,6 +212,7 @@ export async function create(options: RawOptions, reporter: Reporter, ctx: Creat
   await checkTarget(answers, target, interactive);
 
   const plan = await planProject(answers, ctx.cwd, reporter);
+  plan.files.set(recordFile, recordText(makeRecord(answers, generator, ctx.cwd, target)));
 
   if (options.dryRun) {
     printDryRun(reporter, plan, target);

@@ -11,8 +11,19 @@ export interface EjectOptions {
   json: boolean;
 }
 
+/** switch, update and check: run inside a generated project (or --cwd). */
+export interface LifecycleOptions {
+  /** The store to switch to (switch only). */
+  store?: string;
+  cwd?: string;
+  dryRun: boolean;
+  json: boolean;
+  force: boolean;
+}
+
 export type ParsedCommand =
   | { kind: 'create'; options: RawOptions }
+  | { kind: 'switch' | 'update' | 'check'; options: LifecycleOptions }
   | { kind: 'stores'; json: boolean }
   | { kind: 'eject'; options: EjectOptions }
   | { kind: 'info'; text: string };
@@ -35,7 +46,10 @@ export function createCommand(commander: Commander, name: string, version: strin
     .usage(
       '[directory] [options]\n' +
         '       create-express-session-app stores [--json]\n' +
-        '       create-express-session-app eject <dir> [--store id] [--force]',
+        '       create-express-session-app eject <dir> [--store id] [--force]\n' +
+        '       create-express-session-app switch <store> [--cwd dir] [--dry-run] [--force] [--json]\n' +
+        '       create-express-session-app update [--cwd dir] [--dry-run] [--force] [--json]\n' +
+        '       create-express-session-app check [--cwd dir] [--json]',
     )
     .description('Scaffold an Express 5 app with sessions stored in memory, a cookie, a cache or a database.');
   for (const option of createOptions) {
@@ -75,7 +89,45 @@ function ejectCommand(commander: Commander, name: string, version: string): Comm
     .option('--json', 'print one JSON object on stdout; human output goes to stderr');
 }
 
-const subcommands: Record<string, (commander: Commander, name: string, version: string) => Command> = { stores: storesCommand, eject: ejectCommand };
+const projectHelp = 'Run inside a project this tool generated (it reads the committed .create-express-session-app.json), or pass --cwd.';
+
+/** switch and update: the same three-way merge into the project, with the same options. */
+function mergeCommand(sub: 'switch' | 'update') {
+  return (commander: Commander, name: string, version: string): Command => {
+    const command = program(commander, `${name} ${sub}`, version);
+    if (sub === 'switch') {
+      command
+        .usage('<store> [--cwd dir] [--dry-run] [--force] [--json]')
+        .description(`Move the project to another store: files you never touched follow, files you changed are merged, conflicts get git-style markers (exit 1). ${projectHelp}`)
+        .argument('<store>', 'the store to move to (see `stores`)');
+    } else {
+      command
+        .usage('[--cwd dir] [--dry-run] [--force] [--json]')
+        .description(`Bring the project to this version (${version}), merging your edits as switch does. ${projectHelp}`);
+    }
+    return command
+      .option('--cwd <dir>', 'the project (default: the current folder)')
+      .option('--dry-run', 'print the changes as a diff and write nothing')
+      .option('--force', 'run even when git shows uncommitted changes')
+      .option('--json', 'print one JSON object on stdout; human output goes to stderr');
+  };
+}
+
+function checkCommand(commander: Commander, name: string, version: string): Command {
+  return program(commander, `${name} check`, version)
+    .usage('[--cwd dir] [--json]')
+    .description(`Exit 1 when the project was made by a version older than this one (${version}), for CI. ${projectHelp}`)
+    .option('--cwd <dir>', 'the project (default: the current folder)')
+    .option('--json', 'print one JSON object on stdout; human output goes to stderr');
+}
+
+const subcommands: Record<string, (commander: Commander, name: string, version: string) => Command> = {
+  stores: storesCommand,
+  eject: ejectCommand,
+  switch: mergeCommand('switch'),
+  update: mergeCommand('update'),
+  check: checkCommand,
+};
 
 /**
  * Parses argv with commander; help and version come back as text to print (exit 0), bad
@@ -101,6 +153,13 @@ export async function parseArgs(argv: string[], name: string, version: string): 
   if (sub === 'eject') {
     const opts = command.opts<{ store?: string; force?: boolean; json?: boolean }>();
     return { kind: 'eject', options: { directory: command.args[0]!, store: opts.store, force: Boolean(opts.force), json: Boolean(opts.json) } };
+  }
+  if (sub === 'switch' || sub === 'update' || sub === 'check') {
+    const opts = command.opts<{ cwd?: string; dryRun?: boolean; force?: boolean; json?: boolean }>();
+    return {
+      kind: sub,
+      options: { store: command.args[0], cwd: opts.cwd, dryRun: Boolean(opts.dryRun), force: Boolean(opts.force), json: Boolean(opts.json) },
+    };
   }
   const options = command.opts<RawOptions>();
   return { kind: 'create', options: { ...options, directory: command.args[0] } };

@@ -88,6 +88,26 @@ describe('writeFiles', () => {
     expect(volume.toJSON()).toEqual(before);
   });
 
+  it('removes the files it is told to (switch), and puts them back when interrupted', async () => {
+    const before = { '/work/app/src/sqlite-store.ts': 'store', '/work/app/src/app.ts': 'old app', '/work/app/notes.txt': 'keep me' };
+    const { fs, volume } = memory(before);
+    await writeFiles(fs, '/work/app', new Map([['src/app.ts', 'new app']]), undefined, ['src/sqlite-store.ts']);
+    expect(volume.toJSON()).toEqual({ '/work/app/src/app.ts': 'new app', '/work/app/notes.txt': 'keep me' });
+
+    const again = memory(before);
+    const signal = { aborted: false };
+    const interrupted: WriterFs = {
+      ...again.fs,
+      rmSync: (...args: Parameters<WriterFs['rmSync']>) => {
+        again.fs.rmSync(...args);
+        signal.aborted = true; // Ctrl-C right after the removal
+      },
+    };
+    const files = new Map([['src/app.ts', 'new app'], ['src/redis.ts', 'new']]);
+    await expect(writeFiles(interrupted, '/work/app', files, signal, ['src/sqlite-store.ts'])).rejects.toBeInstanceOf(WriteCancelled);
+    expect(again.volume.toJSON()).toEqual(before);
+  });
+
   it('writes binary contents untouched', async () => {
     const { fs, volume } = memory();
     const bytes = Buffer.from([0, 255, 1, 2]);
