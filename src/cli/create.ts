@@ -12,6 +12,7 @@ import { builtinTemplateTree } from '../builtin-templates.js';
 import { loadTemplateTree, TemplateFolderError } from '../template-loader.js';
 import { inspectTarget, UnsafePath, writeFiles, WriteCancelled } from '../writer.js';
 import { Cancelled, exitCodes, UsageError } from './errors.js';
+import { whileInterruptible, type Interrupt } from './interrupt.js';
 import type { RawOptions } from './schema.js';
 import type { Reporter } from './report.js';
 import { missingFlags, nameProblem } from './resolve.js';
@@ -145,7 +146,7 @@ function printDryRun(reporter: Reporter, plan: Plan, target: string): void {
 }
 
 /** Writes every file or none; false when writing failed (reported). */
-async function writeProject(reporter: Reporter, frame: Frame, plan: Plan, target: string, abort: { aborted: boolean }): Promise<boolean> {
+async function writeProject(reporter: Reporter, frame: Frame, plan: Plan, target: string, abort: Interrupt): Promise<boolean> {
   try {
     await writeFiles(fs, target, plan.files, abort);
   } catch (error) {
@@ -163,7 +164,7 @@ async function writeProject(reporter: Reporter, frame: Frame, plan: Plan, target
 }
 
 /** `true` when installed, `false` when not asked to, 'failed' (reported) when the install failed. */
-async function installDependencies(reporter: Reporter, plan: Plan, target: string, abort: { aborted: boolean }): Promise<boolean | 'failed'> {
+async function installDependencies(reporter: Reporter, plan: Plan, target: string, abort: Interrupt): Promise<boolean | 'failed'> {
   if (!plan.install) return false;
   const { directory } = plan.answers;
   const retry = `cd ${directory} && ${commandsOf(plan.answers.pm).install}`;
@@ -220,17 +221,9 @@ export async function create(options: RawOptions, reporter: Reporter, ctx: Creat
     return exitCodes.ok;
   }
 
-  // A flag, not an AbortController: nothing here takes a signal, and node:internal/abort_controller
-  // costs a scaffold ~0.5 ms to load (bench/scaffold.mjs).
-  const abort = { aborted: false };
-  const onSigint = () => {
-    abort.aborted = true;
-  };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
   // After the questions, the rest of an interactive run stays inside clack's frame, to its outro.
   const frame = interactive && reporter.interactiveTerminal && !reporter.json ? await import('@clack/prompts') : undefined;
-  try {
+  return whileInterruptible(async (abort) => {
     if (!(await writeProject(reporter, frame, plan, target, abort))) return exitCodes.runtime;
 
     const installed = await installDependencies(reporter, plan, target, abort);
@@ -251,8 +244,5 @@ export async function create(options: RawOptions, reporter: Reporter, ctx: Creat
     printNextSteps(reporter, frame, steps, answers);
     reporter.result({ ok: true, target, installed, nextSteps: steps, ...planSummary(plan) });
     return exitCodes.ok;
-  } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
-  }
+  });
 }

@@ -13,6 +13,7 @@ import { findStore, stores } from '../stores/index.js';
 import { UnsafePath, writeFiles, WriteCancelled } from '../writer.js';
 import { planProject } from './create.js';
 import { Cancelled, exitCodes, UsageError } from './errors.js';
+import { whileInterruptible } from './interrupt.js';
 import type { LifecycleOptions } from './options.js';
 import type { Reporter } from './report.js';
 import { probe } from './steps.js';
@@ -197,21 +198,12 @@ function printChanges(reporter: Reporter, changes: Change[], dependencies: strin
 async function writeChanges(dir: string, changes: Change[]): Promise<void> {
   const writes = new Map(changes.flatMap((c) => (c.content === undefined ? [] : [[c.path, c.content] as const])));
   const removals = changes.filter((c) => c.action === 'remove').map((c) => c.path);
-  const abort = { aborted: false };
-  const onSignal = () => {
-    abort.aborted = true;
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
   try {
-    await writeFiles(fs, dir, writes, abort, removals);
+    await whileInterruptible((interrupt) => writeFiles(fs, dir, writes, interrupt, removals));
   } catch (error) {
     if (error instanceof WriteCancelled) throw new Cancelled('Cancelled while writing; every file is back as it was.');
     if (error instanceof UnsafePath) throw new UsageError([`${error.message}.`]);
     throw error;
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
   }
 }
 
