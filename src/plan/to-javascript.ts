@@ -15,7 +15,9 @@ import { transform } from 'sucrase';
 export function toJavaScript(ts: string): string {
   const documented = jsDocFromTypes(ts);
   const { code } = transform(documented, { transforms: ['typescript'], disableESTransforms: true });
-  return addTypeImports(ts, tidy(documented, code));
+  // sucrase leaves `import { a, }` where `import { a, type B }` lost its type.
+  const imports = tidy(documented, code).replace(/^(import\s[^\n]*?),\s*\}/gm, '$1 }');
+  return addTypeImports(ts, imports);
 }
 
 // ------------------------------------------------------------------ 1. types → JSDoc

@@ -34,6 +34,12 @@ describe('toJavaScript: a rendered TypeScript file as hand-written JavaScript', 
     expect(js('const options = { tls: true as const };')).toBe('const options = { tls: true };');
   });
 
+  it('drops a type named inside a value import, with its comma', () => {
+    expect(js("import { loadConfig, type Config } from './config.js';", 'export const config: Config = loadConfig();')).toBe(
+      ["import { loadConfig } from './config.js';", 'export const config = loadConfig();'].join('\n'),
+    );
+  });
+
   it('keeps comments, blank lines and ES syntax as written; a `declare` field goes with its comment', () => {
     const source = ['class Store extends Base {', '  declare map: Map<string, number>; // the parent\'s', '  #db: Database;', '  loaded = new WeakSet<object>();', '', '  /** Reads one. */', '  get(sid: string) {', '    return this.#db.get(sid)!;', '  }', '}'];
     expect(js(...source)).toBe(
