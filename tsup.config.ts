@@ -4,26 +4,29 @@ import type { Plugin } from 'esbuild';
 import { defineConfig } from 'tsup';
 import { precompileTemplates } from './build/precompile.js';
 
+/** A package's file as `import` resolves it (tsup takes entries as files). */
+const pkg = (name: string) => fileURLToPath(import.meta.resolve(name));
+
 /**
  * What a plain scaffold (`my-app --yes --no-install --no-git`, the path bench/scaffold.mjs
- * measures) never runs, each in a CommonJS file of its own beside index.cjs, required only by
- * the `await import()` that needs it. Bundled into index.cjs, node parsed all of it on every
- * run (V8 compiling the 414 KB bundle was the largest part of a scaffold's time).
- * import → the dist file (without .cjs) it is built into, from the module it names.
+ * measures) never runs, each built into a CommonJS file of its own, dist/<key>.cjs, that
+ * index.cjs loads only when a command first imports it. Bundled into index.cjs (414 KB), V8
+ * parsed all of it on every run: the largest part of a scaffold's time over `node -e 0`.
+ * `filter` matches the import that is sent to that file.
  */
 const apart: Record<string, { entry: string; filter: RegExp }> = {
   // sucrase, for a JavaScript project only.
   'to-javascript': { entry: 'src/plan/to-javascript.ts', filter: /\/to-javascript\.js$/ },
   // The install and git steps.
-  'vendor/execa': { entry: 'execa', filter: /^execa$/ },
+  'vendor/execa': { entry: pkg('execa'), filter: /^execa$/ },
   // The questions and the spinners of an interactive run.
-  'vendor/clack-prompts': { entry: '@clack/prompts', filter: /^@clack\/prompts$/ },
+  'vendor/clack-prompts': { entry: pkg('@clack/prompts'), filter: /^@clack\/prompts$/ },
   // Handlebars' compiler, for a user's --template files: the built-in templates are
   // precompiled and run on `handlebars/runtime`, which stays in index.cjs.
-  'vendor/handlebars': { entry: 'handlebars', filter: /^handlebars$/ },
+  'vendor/handlebars': { entry: pkg('handlebars'), filter: /^handlebars$/ },
   // The three-way merge of switch and update.
-  'vendor/diff': { entry: 'diff', filter: /^diff$/ },
-  'vendor/node-diff3': { entry: 'node-diff3', filter: /^node-diff3$/ },
+  'vendor/diff': { entry: pkg('diff'), filter: /^diff$/ },
+  'vendor/node-diff3': { entry: pkg('node-diff3'), filter: /^node-diff3$/ },
 };
 
 const keepApart: Plugin = {
@@ -37,15 +40,11 @@ const keepApart: Plugin = {
 };
 
 export default defineConfig({
-  entry: {
-    index: 'src/index.ts',
-    // A package by the file `import` resolves it to (tsup takes entries as files).
-    ...Object.fromEntries(Object.entries(apart).map(([out, { entry }]) => [out, entry.startsWith('src/') ? entry : fileURLToPath(import.meta.resolve(entry))])),
-  },
+  entry: { index: 'src/index.ts', ...Object.fromEntries(Object.entries(apart).map(([out, { entry }]) => [out, entry])) },
   esbuildPlugins: [keepApart],
-  // CommonJS files: node loads them synchronously (ES module chunks are read through the
-  // thread pool: slower, measured with bench/scaffold.mjs), and tsup's code splitting for
-  // CommonJS is experimental (it broke @clack/prompts' chunk), hence the files above.
+  // CommonJS: node reads and compiles index.cjs synchronously (ES module chunks are read
+  // through the thread pool: slower, measured with bench/scaffold.mjs), and tsup's code
+  // splitting for CommonJS is experimental (it broke @clack/prompts' chunk), hence `apart`.
   format: ['cjs'],
   // import.meta.url, for the files beside dist/.
   shims: true,
