@@ -158,15 +158,6 @@ async function findOrMake(store: string): Promise<Record<Lang, SharedApp>> {
   return { ts: app(ts, tsResult, false), js: app(js, jsResult, false) };
 }
 
-/**
- * How the e2e tests run a generated app's own suite: `npm test` with vitest's `--maxWorkers=3`,
- * what vitest uses by default on a 4-core machine (cores − 1). On these 2-core machines its
- * default is one test file at a time, and the suite (half of it waiting on real timers) takes
- * ~40 s instead of ~23 s. The app's test files are written to run side by side (each has its
- * own key prefix, table rows or port), as they do on a user's bigger machine.
- */
-export const OWN_SUITE_ARGS = ['test', '--', '--maxWorkers=3'];
-
 export interface OwnSuiteJob {
   store: string;
   lang: Lang;
@@ -204,7 +195,7 @@ export function ownSuite(store: string, lang: Lang, env: NodeJS.ProcessEnv): Pro
   const key = `${store}-${lang}`;
   let result = suites.get(key);
   if (!result) {
-    result = sharedApp(store, lang).then((app) => run('npm', OWN_SUITE_ARGS, { cwd: app.dir, env, timeoutMs: 300_000 }));
+    result = sharedApp(store, lang).then((app) => run('npm', ['test'], { cwd: app.dir, env, timeoutMs: 300_000 }));
     suites.set(key, result);
   }
   return result;
