@@ -1,7 +1,7 @@
 /**
  * Generated apps shared by every e2e file of a run: each store × language is scaffolded from
- * the packed tarball and installed for real (the CLI's own `npm install`) once per run, then
- * reused by every file that needs it.
+ * the packed tarball and installed for real once per run (below: how), then reused by every
+ * file that needs it.
  *
  * In a test file:
  *
@@ -20,9 +20,9 @@
  *     // built once by the first start of the run (TypeScript: `npm run build`, then `node dist/server.js`).
  *
  * The apps live in the run's scratch directory (`<scratch>/apps/<store>-<lang>/app`, removed at
- * the end of the run; E2E_KEEP=1 keeps it), each with a `scaffold.json` holding the CLI run
- * that made it. A later file finds that record and reuses the folder; a folder without one (an
- * install cut short) is made again. Every app is scaffolded as `app --store <id> --lang <lang>
+ * the end of the run; E2E_KEEP=1 keeps it), each with a `scaffold.json` holding the run that
+ * made it. A later file finds the records and reuses the folders; a store with a record missing
+ * (an install cut short) has both its apps made again. Every app is scaffolded as `app --store <id> --lang <lang>
  * --pm npm --no-git --yes`, so its name, and the prefixes derived from it (REDIS_PREFIX
  * `app:sess:`), are the same in every file.
  *
@@ -32,7 +32,8 @@
  * anything ran in it). The JavaScript app's packages are a subset of the TypeScript app's
  * (no typescript, tsx, @types/*) at the same pinned versions, so npm finds each one in place,
  * removes the extras and writes its lockfile; the tree and package-lock.json are byte for byte
- * what a fresh install of the JavaScript app gives (compared by hand: `npm ls --all`, `cmp`).
+ * what a fresh install of the JavaScript app gives (compared by hand for Redis: `npm ls --all`,
+ * `cmp package-lock.json`).
  * What it saves: downloading and extracting the same tarballs twice, and compiling
  * better-sqlite3 from source twice (no prebuilt binary can be downloaded here: ~1.5 min each).
  * The CLI's install step itself runs for every TypeScript app.
