@@ -1,7 +1,7 @@
 /**
  * Generated apps shared by every e2e file of a run: each store × language is scaffolded from
- * the packed tarball and installed for real (the CLI's own `npm install`) once per run, then
- * reused by every file that needs it.
+ * the packed tarball and installed for real once per run (below: how), then reused by every
+ * file that needs it.
  *
  * In a test file:
  *
@@ -20,16 +20,28 @@
  *     // built once by the first start of the run (TypeScript: `npm run build`, then `node dist/server.js`).
  *
  * The apps live in the run's scratch directory (`<scratch>/apps/<store>-<lang>/app`, removed at
- * the end of the run; E2E_KEEP=1 keeps it), each with a `scaffold.json` holding the CLI run
- * that made it. A later file finds that record and reuses the folder; a folder without one (an
- * install cut short) is made again. Every app is scaffolded as `app --store <id> --lang <lang>
+ * the end of the run; E2E_KEEP=1 keeps it), each with a `scaffold.json` holding the run that
+ * made it. A later file finds the records and reuses the folders; a store with a record missing
+ * (an install cut short) has both its apps made again. Every app is scaffolded as `app --store <id> --lang <lang>
  * --pm npm --no-git --yes`, so its name, and the prefixes derived from it (REDIS_PREFIX
  * `app:sess:`), are the same in every file.
  *
- * better-sqlite3 is compiled from source in each of the two SQLite apps (no prebuilt binary can
- * be downloaded here): npm's cache keeps tarballs, not builds, and one node_modules shared by
- * the TypeScript and the JavaScript app is not what a user installs (about 1.5 min each here;
- * `prepareSharedApps` lets other installs use the other core meanwhile).
+ * A store's two apps are made together: the TypeScript app by the CLI's own `npm install`,
+ * then the JavaScript app scaffolded with `--no-install` and installed by a real `npm install`
+ * into a copy of the TypeScript app's node_modules, made right after that install (before
+ * anything ran in it). The JavaScript app's packages are a subset of the TypeScript app's
+ * (no typescript, tsx, @types/*) at the same pinned versions, so npm finds each one in place,
+ * removes the extras and writes its lockfile; the tree and package-lock.json are byte for byte
+ * what a fresh install of the JavaScript app gives (compared by hand for Redis: `npm ls --all`,
+ * `cmp package-lock.json`).
+ * What it saves: downloading and extracting the same tarballs twice, and compiling
+ * better-sqlite3 from source twice (no prebuilt binary can be downloaded here: ~1.5 min each).
+ * The CLI's install step itself runs for every TypeScript app.
+ *
+ * `prepareAllSharedApps` (the global setup calls it when E2E_PREPARE_ALL is set, as .ci/run
+ * does) makes every store's apps before the first file, E2E_JOBS stores at a time, the store
+ * whose install compiles first: the installs then fill both cores instead of leaving one idle
+ * while a file waits on its one slow install.
  *
  * Each app's own `npm test` (half a minute, half of it waiting on the app's real timers) can
  * also be run for a whole file up front, two at a time, before any of the file's tests:
@@ -48,8 +60,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { cli, scaffold } from './pack.js';
-import { run, type RunResult } from '../support/process.js';
+import { cli, INSTALL_ENV, scaffold } from './pack.js';
+import { run, userEnv, type RunResult } from '../support/process.js';
+import { stores, type StoreDescriptor } from '../../src/stores/index.js';
 import type { RunnerTestSuite } from 'vitest';
 
 export type Lang = 'ts' | 'js';
@@ -75,46 +88,75 @@ export const SHARED_APP_NAME = 'app';
  */
 const JOBS = Math.max(1, Number(process.env.E2E_JOBS ?? 2));
 
-/** This file's (worker's) apps: each made or found once. */
-const made = new Map<string, Promise<SharedApp>>();
+/** This file's (worker's) stores: the pair of apps of each made or found once. */
+const made = new Map<string, Promise<Record<Lang, SharedApp>>>();
 
-/** The app for `store` × `lang`, scaffolded and installed by the first call of the run. */
-export function sharedApp(store: string, lang: Lang): Promise<SharedApp> {
-  const key = `${store}-${lang}`;
-  let app = made.get(key);
-  if (!app) {
-    app = findOrMake(store, lang);
-    made.set(key, app);
-  }
-  return app;
+/** The app for `store` × `lang`, scaffolded and installed (with the store's other app) by the first call of the run. */
+export async function sharedApp(store: string, lang: Lang): Promise<SharedApp> {
+  return (await storeApps(store))[lang];
 }
 
-/** Install several shared apps, `E2E_JOBS` at a time (the ones already made are found at once). */
+function storeApps(store: string): Promise<Record<Lang, SharedApp>> {
+  let apps = made.get(store);
+  if (!apps) {
+    apps = findOrMake(store);
+    made.set(store, apps);
+  }
+  return apps;
+}
+
+/** Install several shared apps, `E2E_JOBS` stores at a time (the ones already made are found at once). */
 export async function prepareSharedApps(wanted: ReadonlyArray<readonly [string, Lang]>): Promise<void> {
-  const queue = [...wanted];
+  const queue = [...new Set(wanted.map(([store]) => store))];
   const lane = async () => {
-    for (let next = queue.shift(); next; next = queue.shift()) await sharedApp(next[0], next[1]);
+    for (let next = queue.shift(); next; next = queue.shift()) await storeApps(next);
   };
   await Promise.all(Array.from({ length: Math.min(JOBS, queue.length) }, lane));
 }
 
-async function findOrMake(store: string, lang: Lang): Promise<SharedApp> {
+/** Packages that compile native code on install (as src/plan/context.ts's nativeDependencies). */
+const COMPILED_ON_INSTALL = new Set(['better-sqlite3']);
+
+/** Every store's apps, the stores whose install compiles first (the longest installs start first). */
+export async function prepareAllSharedApps(): Promise<void> {
+  const compiles = (store: StoreDescriptor) => store.dependencies.some((name) => COMPILED_ON_INSTALL.has(name));
+  const order = [...stores.filter(compiles), ...stores.filter((store) => !compiles(store))];
+  await prepareSharedApps(order.map((store) => [store.id, 'ts'] as const));
+}
+
+async function findOrMake(store: string): Promise<Record<Lang, SharedApp>> {
   const { scratch } = await cli();
-  const work = join(scratch, 'apps', `${store}-${lang}`);
-  const record = join(work, 'scaffold.json');
-  const dir = join(work, SHARED_APP_NAME);
-  if (existsSync(record)) {
-    return { store, lang, dir, scaffold: JSON.parse(readFileSync(record, 'utf8')) as RunResult, reused: true };
+  const place = (lang: Lang) => {
+    const work = join(scratch, 'apps', `${store}-${lang}`);
+    return { lang, work, dir: join(work, SHARED_APP_NAME), record: join(work, 'scaffold.json') };
+  };
+  const ts = place('ts');
+  const js = place('js');
+  const app = (at: typeof ts, scaffold: RunResult, reused: boolean): SharedApp => ({ store, lang: at.lang, dir: at.dir, scaffold, reused });
+  const recorded = (at: typeof ts) => JSON.parse(readFileSync(at.record, 'utf8')) as RunResult;
+  if (existsSync(ts.record) && existsSync(js.record)) return { ts: app(ts, recorded(ts), true), js: app(js, recorded(js), true) };
+
+  for (const at of [ts, js]) {
+    await rm(at.work, { recursive: true, force: true });
+    await mkdir(at.work, { recursive: true });
   }
-  await rm(work, { recursive: true, force: true });
-  await mkdir(work, { recursive: true });
-  const result = await scaffold([SHARED_APP_NAME, '--store', store, '--lang', lang, '--pm', 'npm', '--no-git', '--yes'], {
-    cwd: work,
-    timeoutMs: 600_000,
-  });
+  const args = (lang: Lang) => [SHARED_APP_NAME, '--store', store, '--lang', lang, '--pm', 'npm', '--no-git', '--yes'];
+  const tsResult = await scaffold(args('ts'), { cwd: ts.work, timeoutMs: 600_000 });
   // Written last: a folder without it is an install that did not finish.
-  writeFileSync(record, JSON.stringify(result));
-  return { store, lang, dir, scaffold: result, reused: false };
+  writeFileSync(ts.record, JSON.stringify(tsResult));
+
+  // The JavaScript app: seeded from the TypeScript app's fresh node_modules (header comment).
+  let jsResult = await scaffold([...args('js'), '--no-install'], { cwd: js.work, timeoutMs: 120_000 });
+  if (jsResult.code === 0 && tsResult.code === 0) {
+    const copy = await run('cp', ['-a', join(ts.dir, 'node_modules'), join(js.dir, 'node_modules')], { cwd: js.work, timeoutMs: 120_000 });
+    if (copy.code !== 0) jsResult = copy;
+  }
+  if (jsResult.code === 0) {
+    const install = await run('npm', ['install'], { cwd: js.dir, env: userEnv(INSTALL_ENV), timeoutMs: 600_000 });
+    jsResult = { ...install, command: `${jsResult.command}; cd ${SHARED_APP_NAME} && ${install.command}`, durationMs: jsResult.durationMs + install.durationMs };
+  }
+  writeFileSync(js.record, JSON.stringify(jsResult));
+  return { ts: app(ts, tsResult, false), js: app(js, jsResult, false) };
 }
 
 export interface OwnSuiteJob {

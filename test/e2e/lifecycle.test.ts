@@ -16,8 +16,9 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp } from './app.js';
+import { sharedApp } from './apps.js';
 import { call, CookieJar, driveContract } from './contract.js';
-import { cli, PACKAGE_NAME, removeDir, scaffold, tempDir } from './pack.js';
+import { cli, INSTALL_ENV, PACKAGE_NAME, removeDir, scaffold, tempDir } from './pack.js';
 import { describeRun, freePort, run, stop, userEnv, type RunResult } from '../support/process.js';
 import { requireService, serviceEnv } from '../support/services.js';
 
@@ -83,10 +84,28 @@ async function switchTo(app: string, store: string): Promise<Switched> {
   return { result, json };
 }
 
+/**
+ * Before the install, the run's shared TypeScript app of the new store (apps.ts) lends a copy of
+ * its node_modules: after the switch the project asks for the same packages at the same pinned
+ * versions, so the real `npm install` that follows finds them in place, checks each against
+ * package.json, fetches what is missing, removes what is extra and writes the lockfile, instead
+ * of extracting the same tarballs again (~20 s each). The test's claim still holds: the
+ * project's new package.json installs, and the installed app passes its own tests, its type
+ * check and the contract.
+ */
+async function seedNodeModules(app: string, store: string): Promise<void> {
+  const shared = await sharedApp(store, 'ts');
+  if (shared.scaffold.code !== 0) return; // nothing to lend: the install below does it all
+  rmSync(join(app, 'node_modules'), { recursive: true, force: true });
+  await sh(app, 'cp', ['-a', join(shared.dir, 'node_modules'), join(app, 'node_modules')]);
+  rmSync(join(app, 'node_modules', '.vite'), { recursive: true, force: true }); // the shared app's test-run cache
+}
+
 /** Installs, runs the app's own tests and type check, starts it and drives the HTTP contract and the user's route. */
 async function proveApp(app: string, store: string, env: Record<string, string>): Promise<void> {
   rmSync(join(app, 'dist'), { recursive: true, force: true }); // the previous store's build
-  await sh(app, 'npm', ['install', '--no-audit', '--no-fund']);
+  await seedNodeModules(app, store);
+  await sh(app, 'npm', ['install', '--no-audit', '--no-fund'], INSTALL_ENV);
   const tests = await sh(app, 'npm', ['test'], env);
   expect(`${tests.stdout}\n${tests.stderr}`, `the app's own tests skip nothing while ${store} is up`).not.toMatch(/\b[1-9]\d* skipped\b/);
   await sh(app, 'npm', ['run', 'typecheck']);

@@ -93,6 +93,11 @@ export async function prepareCli(): Promise<PackedCli> {
 
 let local: Promise<PackedCli> | undefined;
 
+/** In the global setup's own process (no inject() there): the CLI it prepared, for cli() to return. */
+export function useCli(packed: PackedCli): void {
+  local = Promise.resolve(packed);
+}
+
 /** The packed and installed CLI for this run. */
 export async function cli(): Promise<PackedCli> {
   let provided: PackedCli | undefined;

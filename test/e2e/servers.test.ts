@@ -155,17 +155,21 @@ for (const store of STORES) {
 
 /** The test that runs an app's own suite against its server. */
 const OWN_SUITE = /^passes its own `npm test` against/;
+/** MongoDB's (no server here): its own suite against a closed port, run with the others up front. */
+const MONGO_OWN_SUITE = /^passes its own `npm test` without a server/;
+const MONGO_CLOSED_ENV = userEnv({ MONGODB_URL: `mongodb://127.0.0.1:${await freePort()}/sessions_test` });
 
 // Before the first test: this file's apps installed (the servers that are up, and MongoDB's),
 // then their own suites against the servers, two servers at a time.
 beforeAll(async ({}, file) => {
   const apps = [...STORES, 'mongodb'].flatMap((store) => LANGS.map((lang) => [store, lang] as const));
   await prepareSharedApps(apps.filter(([store, lang]) => willRun(file, `${store} × ${lang}`)));
-  await runOwnSuites(
-    apps
-      .filter(([store, lang]) => willRun(file, `${store} × ${lang}`, OWN_SUITE))
+  await runOwnSuites([
+    ...apps
+      .filter(([store, lang]) => store !== 'mongodb' && willRun(file, `${store} × ${lang}`, OWN_SUITE))
       .map(([store, lang]) => ({ store, lang, env: appEnv(store), server: serviceOf(store) })),
-  );
+    ...LANGS.filter((lang) => willRun(file, `mongodb × ${lang}`, MONGO_OWN_SUITE)).map((lang) => ({ store: 'mongodb', lang, env: MONGO_CLOSED_ENV })),
+  ]);
 });
 
 for (const store of STORES) {
@@ -516,17 +520,11 @@ for (const lang of LANGS) {
     }
 
     it('passes its own `npm test` without a server: server tests skip themselves, with the reason', async () => {
-      const closed = await freePort();
-      const t = Date.now();
-      const r = await run('npm', ['test'], {
-        cwd: app,
-        env: userEnv({ MONGODB_URL: `mongodb://127.0.0.1:${closed}/sessions_test` }),
-        timeoutMs: 300_000,
-      });
+      const r = await ownSuite(store, lang, MONGO_CLOSED_ENV);
       const out = `${r.stdout}\n${r.stderr}`;
       const skipped = /Tests\s+.*?(\d+) skipped/.exec(out.replace(/\x1b\[[0-9;]*m/g, ''))?.[1];
       const passed = /Tests\s+(\d+) passed/.exec(out.replace(/\x1b\[[0-9;]*m/g, ''))?.[1];
-      record(store, lang, 'own suite', r.code === 0 ? `ok ${seconds(Date.now() - t)} (${passed ?? '?'} passed, ${skipped ?? 0} skipped: no server)` : 'FAIL');
+      record(store, lang, 'own suite', r.code === 0 ? `ok ${seconds(r.durationMs)} (${passed ?? '?'} passed, ${skipped ?? 0} skipped: no server)` : 'FAIL');
       expect(r.code, `[${name}] step own suite (no server): the generated app's \`npm test\` passes\n${describeRun(r)}`).toBe(0);
       expect(Number(passed ?? 0), `[${name}] step own suite (no server): the tests that need no server ran\n${describeRun(r)}`).toBeGreaterThan(0);
       expect(Number(skipped ?? 0), `[${name}] step own suite (no server): the tests that need MongoDB skipped\n${describeRun(r)}`).toBeGreaterThan(0);
