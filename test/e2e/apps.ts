@@ -38,8 +38,7 @@
  * better-sqlite3 from source twice (no prebuilt binary can be downloaded here: ~1.5 min each).
  * The CLI's install step itself runs for every TypeScript app.
  *
- * `prepareAllSharedApps` (the global setup calls it when E2E_PREPARE_ALL is set, as .ci/run
- * does) makes every store's apps before the first file, E2E_JOBS stores at a time, the store
+ * `prepareAllSharedApps` (the global setup calls it in CI, or with E2E_PREPARE_ALL=1) makes every store's apps before the first file, E2E_JOBS stores at a time, the store
  * whose install compiles first: the installs then fill both cores instead of leaving one idle
  * while a file waits on its one slow install.
  *

@@ -1,7 +1,8 @@
 /**
  * Once per e2e run: create the test databases on the servers that answer, pack the
- * repository and install the tarball into a scratch prefix. With E2E_PREPARE_ALL set (.ci/run
- * sets it), also make every store's shared apps (test/e2e/apps.ts) before the first file.
+ * repository and install the tarball into a scratch prefix. In CI (CI set, as .ci/run does) or
+ * with E2E_PREPARE_ALL=1, also make every store's shared apps (test/e2e/apps.ts) before the
+ * first file, both cores busy; E2E_PREPARE_ALL=0 turns that off.
  * Teardown removes the tarball and the scratch directory (keep them with E2E_KEEP=1).
  */
 import { rm } from 'node:fs/promises';
@@ -19,7 +20,7 @@ export default async function setup(project: TestProject) {
     `e2e: packed ${packed.tarball} in ${(packed.packMs / 1000).toFixed(1)} s; ` +
       `installed into ${packed.prefix} in ${(packed.installMs / 1000).toFixed(1)} s`,
   );
-  if (process.env.E2E_PREPARE_ALL) {
+  if ((process.env.E2E_PREPARE_ALL ?? (process.env.CI ? '1' : '0')) !== '0') {
     const t = Date.now();
     useCli(packed);
     await prepareAllSharedApps();
