@@ -51,7 +51,7 @@ export function envOf(answers: Pick<Answers, 'store'>): EnvVar[] {
 }
 
 /** Dependencies that compile native code when installed (no prebuilt binary in a slim image). */
-const nativeDependencies: PackageName[] = ['better-sqlite3'];
+export const nativeDependencies: PackageName[] = ['better-sqlite3'];
 
 /**
  * How the Dockerfile installs with each package manager (corepack ships with Node 20):

@@ -38,9 +38,10 @@
  * better-sqlite3 from source twice (no prebuilt binary can be downloaded here: ~1.5 min each).
  * The CLI's install step itself runs for every TypeScript app.
  *
- * `prepareAllSharedApps` (the global setup calls it in CI, or with E2E_PREPARE_ALL=1) makes every store's apps before the first file, E2E_JOBS stores at a time, the store
- * whose install compiles first: the installs then fill both cores instead of leaving one idle
- * while a file waits on its one slow install.
+ * `prepareAllSharedApps` (the global setup calls it in CI, or with E2E_PREPARE_ALL=1) makes
+ * every store's apps before the first file, E2E_JOBS stores at a time, the stores whose install
+ * compiles first: the installs then fill both cores instead of leaving one idle while a file
+ * waits on its one slow install.
  *
  * Each app's own `npm test` (half a minute, half of it waiting on the app's real timers) can
  * also be run for a whole file up front, two at a time, before any of the file's tests:
@@ -61,6 +62,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cli, INSTALL_ENV, scaffold } from './pack.js';
 import { run, userEnv, type RunResult } from '../support/process.js';
+import { nativeDependencies } from '../../src/plan/context.js';
 import { stores, type StoreDescriptor } from '../../src/stores/index.js';
 import type { RunnerTestSuite } from 'vitest';
 
@@ -113,12 +115,9 @@ export async function prepareSharedApps(wanted: ReadonlyArray<readonly [string, 
   await Promise.all(Array.from({ length: Math.min(JOBS, queue.length) }, lane));
 }
 
-/** Packages that compile native code on install (as src/plan/context.ts's nativeDependencies). */
-const COMPILED_ON_INSTALL = new Set(['better-sqlite3']);
-
 /** Every store's apps, the stores whose install compiles first (the longest installs start first). */
 export async function prepareAllSharedApps(): Promise<void> {
-  const compiles = (store: StoreDescriptor) => store.dependencies.some((name) => COMPILED_ON_INSTALL.has(name));
+  const compiles = (store: StoreDescriptor) => store.dependencies.some((name) => nativeDependencies.includes(name));
   const order = [...stores.filter(compiles), ...stores.filter((store) => !compiles(store))];
   await prepareSharedApps(order.map((store) => [store.id, 'ts'] as const));
 }
