@@ -74,5 +74,5 @@ if (opts.json) {
       summary.map((s) => [s.tool, s.wallMs.toFixed(0), s.wallMinMs.toFixed(0), s.cpuMs.toFixed(0), s.rssMb.toFixed(1)]),
     ),
   );
-  console.log(`\nours / create-vite: wall ${ratio.wall.toFixed(2)}, CPU ${ratio.cpu.toFixed(2)}, RSS ${ratio.rss.toFixed(2)} (target wall ≤ 1.00)`);
+  console.log(`\nours / create-vite: wall ${ratio.wall.toFixed(2)}, CPU ${ratio.cpu.toFixed(2)}, RSS ${ratio.rss.toFixed(2)} (target wall ≤ 1.10, issue #14)`);
 }
