@@ -82,6 +82,9 @@ async function startServer(kind, store, app) {
     SESSION_SECRET: randomBytes(30).toString('base64url'), // 40 characters
     TRUST_PROXY: '1',
     REDIS_URL: redisUrl,
+    // A prefix of this run's own: the app's rate-limit counters live in Redis, and another run's
+    // (or the e2e tests') new sessions from 127.0.0.1 would otherwise count against this one.
+    REDIS_PREFIX: `bench:${process.pid}:${kind}:`,
     DATABASE_URL: postgresUrl,
     SQLITE_PATH: join(app, 'data', `${kind}.db`),
   });
