@@ -6,6 +6,7 @@
 export const versions = {
   express: '5.3.0',
   'express-rate-limit': '8.7.4',
+  'http-errors': '2.0.1', // the version express 5 depends on
   'rate-limit-redis': '6.0.1',
   'express-session': '1.19.0',
   memorystore: '1.6.8',
@@ -30,6 +31,7 @@ export const versions = {
   '@types/node': '20.19.9',
   '@types/express': '5.0.6',
   '@types/express-session': '1.19.0',
+  '@types/http-errors': '2.0.5',
   '@types/cookie-session': '2.0.49',
   '@types/client-sessions': '0.8.7',
   '@types/better-sqlite3': '7.6.13',

@@ -13,9 +13,9 @@ export interface DependencySet {
   devDependencies: Dependency[];
 }
 
-const appDependencies: PackageName[] = ['express', 'express-rate-limit'];
+const appDependencies: PackageName[] = ['express', 'express-rate-limit', 'http-errors'];
 const appDevDependencies: PackageName[] = ['vitest', 'supertest'];
-const typeScriptDevDependencies: PackageName[] = ['typescript', 'tsx', '@types/node', '@types/express', '@types/supertest'];
+const typeScriptDevDependencies: PackageName[] = ['typescript', 'tsx', '@types/node', '@types/express', '@types/http-errors', '@types/supertest'];
 
 function pinned(names: PackageName[]): Dependency[] {
   return [...new Set(names)].sort().map((name) => ({ name, version: versions[name] }));

@@ -91,10 +91,10 @@ describe('rendering', () => {
 
   it('lists the pinned dependencies of the store and language', () => {
     const ts = plan({});
-    expect(ts.dependencies.map((d) => d.name)).toEqual(['better-sqlite3', 'express', 'express-rate-limit', 'express-session']);
+    expect(ts.dependencies.map((d) => d.name)).toEqual(['better-sqlite3', 'express', 'express-rate-limit', 'express-session', 'http-errors']);
     expect(ts.devDependencies.map((d) => d.name)).toContain('@types/better-sqlite3');
     const js = plan({}, { lang: 'js', store: findStore('cookie')! });
-    expect(js.dependencies.map((d) => d.name)).toEqual(['cookie-session', 'express', 'express-rate-limit']);
+    expect(js.dependencies.map((d) => d.name)).toEqual(['cookie-session', 'express', 'express-rate-limit', 'http-errors']);
     expect(js.devDependencies.map((d) => d.name)).toEqual(['supertest', 'vitest']);
   });
 
