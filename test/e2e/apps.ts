@@ -85,9 +85,17 @@ export const SHARED_APP_NAME = 'app';
 /**
  * How many installs (`prepareSharedApps`) or own suites (`runOwnSuites`) run at once. Two by
  * default, one per core: an install mostly waits on npm or compiles on one core, an own suite
- * uses about half a core.
+ * (three vitest workers that mostly wait on timers) uses about one.
  */
 const JOBS = Math.max(1, Number(process.env.E2E_JOBS ?? 2));
+
+/**
+ * The arguments of an app's own `npm test`. Its test files spend most of their time waiting on
+ * the app's real timers (idle timeouts, store deadlines), and vitest's default on a two-core
+ * machine is one worker, one file after another: three let the waits overlap (a suite takes
+ * about two thirds of the time, the same tests, more of them at once).
+ */
+export const OWN_SUITE_ARGS = ['test', '--', '--maxWorkers=3'];
 
 /** This file's (worker's) stores: the pair of apps of each made or found once. */
 const made = new Map<string, Promise<Record<Lang, SharedApp>>>();
@@ -194,7 +202,7 @@ export function ownSuite(store: string, lang: Lang, env: NodeJS.ProcessEnv): Pro
   const key = `${store}-${lang}`;
   let result = suites.get(key);
   if (!result) {
-    result = sharedApp(store, lang).then((app) => run('npm', ['test'], { cwd: app.dir, env, timeoutMs: 300_000 }));
+    result = sharedApp(store, lang).then((app) => run('npm', OWN_SUITE_ARGS, { cwd: app.dir, env, timeoutMs: 300_000 }));
     suites.set(key, result);
   }
   return result;

@@ -32,7 +32,7 @@ import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, CookieJar, isDeletion, login, me, type Reply } from './contract.js';
-import { prepareSharedApps, sharedApp, willRun, SHARED_APP_NAME } from './apps.js';
+import { OWN_SUITE_ARGS, prepareSharedApps, sharedApp, willRun, SHARED_APP_NAME } from './apps.js';
 import { startApp } from './app.js';
 import { describeRun, run, stop, userEnv, type StartedProcess } from '../support/process.js';
 import {
@@ -368,7 +368,7 @@ describe(SECTIONS.redis, () => {
       const healthy = await startService('redis-cluster');
       expect(healthy.code, `the cluster is healthy before the test (services.sh redis-cluster)\n${describeRun(healthy)}`).toBe(0);
       const t = Date.now();
-      const r = await run('npm', ['test'], { cwd: app, env: userEnv(serviceEnv('redis-cluster')), timeoutMs: 300_000 });
+      const r = await run('npm', OWN_SUITE_ARGS, { cwd: app, env: userEnv(serviceEnv('redis-cluster')), timeoutMs: 300_000 });
       figures.push(`redis cluster: the app's own npm test against the Cluster: exit ${r.code} in ${seconds(Date.now() - t)}`);
       expect(r.code, `the generated app's own \`npm test\` passes with REDIS_CLUSTER_NODES\n${describeRun(r)}`).toBe(0);
       expect(`${r.stdout}\n${r.stderr}`, 'no test skipped').not.toMatch(/\b[1-9]\d* skipped\b/);

@@ -16,7 +16,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp } from './app.js';
-import { sharedApp } from './apps.js';
+import { OWN_SUITE_ARGS, sharedApp } from './apps.js';
 import { call, CookieJar, driveContract } from './contract.js';
 import { cli, INSTALL_ENV, PACKAGE_NAME, removeDir, scaffold, tempDir } from './pack.js';
 import { describeRun, freePort, run, stop, userEnv, type RunResult } from '../support/process.js';
@@ -106,7 +106,7 @@ async function proveApp(app: string, store: string, env: Record<string, string>)
   rmSync(join(app, 'dist'), { recursive: true, force: true }); // the previous store's build
   await seedNodeModules(app, store);
   await sh(app, 'npm', ['install', '--no-audit', '--no-fund'], INSTALL_ENV);
-  const tests = await sh(app, 'npm', ['test'], env);
+  const tests = await sh(app, 'npm', OWN_SUITE_ARGS, env);
   expect(`${tests.stdout}\n${tests.stderr}`, `the app's own tests skip nothing while ${store} is up`).not.toMatch(/\b[1-9]\d* skipped\b/);
   await sh(app, 'npm', ['run', 'typecheck']);
   const { proc, baseUrl } = await startApp(app, await freePort(), env);
@@ -137,7 +137,9 @@ const secretOf = (app: string) => /^SESSION_SECRET=(.+)$/m.exec(read(app, '.env'
 const redisUp = await requireService('redis');
 const postgresUp = await requireService('postgres');
 
-describe.skipIf(!redisUp || !postgresUp)('switch sqlite → redis → postgres (TypeScript, edited by the user)', () => {
+// The three stories of this file run side by side (`describe.concurrent`): each has a project
+// of its own and talks to servers the others leave alone. The steps of a story run in order.
+describe.concurrent.skipIf(!redisUp || !postgresUp)('switch sqlite → redis → postgres (TypeScript, edited by the user)', () => {
   let work = '';
   let app = '';
   let secret = '';
@@ -160,7 +162,7 @@ describe.skipIf(!redisUp || !postgresUp)('switch sqlite → redis → postgres (
     if (work) await removeDir(work);
   });
 
-  it('sqlite → redis: merges the edits, lists the one conflict, exits 1', async () => {
+  it.sequential('sqlite → redis: merges the edits, lists the one conflict, exits 1', async () => {
     const { result, json } = await switchTo(app, 'redis');
     expect(result.code, describeRun(result)).toBe(1);
     expect(json.conflicts).toEqual(['src/session.ts']);
@@ -175,13 +177,13 @@ describe.skipIf(!redisUp || !postgresUp)('switch sqlite → redis → postgres (
     expect(readdirSync(join(app, 'src'))).not.toContain('sqlite-store.ts');
   });
 
-  it('resolved, the redis app installs, passes its own tests and serves the contract against Redis', async () => {
+  it.sequential('resolved, the redis app installs, passes its own tests and serves the contract against Redis', async () => {
     write(app, 'src/session.ts', takeTheirs(read(app, 'src/session.ts')));
     await proveApp(app, 'redis', serviceEnv('redis'));
     await commitAll(app, 'switch to redis');
   });
 
-  it('redis → postgres: the earlier edits stay, the new conflict is listed, exit 1', async () => {
+  it.sequential('redis → postgres: the earlier edits stay, the new conflict is listed, exit 1', async () => {
     edit(app, 'src/session.ts', /^/, '// Session wiring, reviewed by me.\n');
     edit(app, 'src/config.ts', /prefix: env\.REDIS_PREFIX \|\| '[^']*'/, "prefix: env.REDIS_PREFIX || 'shop:sess:'");
     await commitAll(app, 'more edits');
@@ -197,13 +199,13 @@ describe.skipIf(!redisUp || !postgresUp)('switch sqlite → redis → postgres (
     expect(JSON.parse(read(app, 'package.json')).dependencies).not.toHaveProperty('redis');
   });
 
-  it('resolved, the postgres app installs, passes its own tests and serves the contract against PostgreSQL', async () => {
+  it.sequential('resolved, the postgres app installs, passes its own tests and serves the contract against PostgreSQL', async () => {
     write(app, 'src/config.ts', takeTheirs(read(app, 'src/config.ts')));
     await proveApp(app, 'postgres', serviceEnv('postgres'));
   });
 });
 
-describe('switch memory → cookie (TypeScript, edited by the user)', () => {
+describe.concurrent('switch memory → cookie (TypeScript, edited by the user)', () => {
   let work = '';
   let app = '';
 
@@ -281,7 +283,7 @@ const filesUnder = (dir: string): string[] =>
     .map((name) => join(dir, String(name)))
     .filter((path) => statSync(path).isFile());
 
-describe('update from a project made by the previous version', () => {
+describe.concurrent('update from a project made by the previous version', () => {
   let work = '';
   let app = '';
   let registry: Server | undefined;

@@ -25,7 +25,7 @@ import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, CookieJar, driveContract, login, me, type Reply } from './contract.js';
-import { ownSuite, prepareSharedApps, runOwnSuites, sharedApp, willRun, type SharedApp } from './apps.js';
+import { OWN_SUITE_ARGS, ownSuite, prepareSharedApps, runOwnSuites, sharedApp, willRun, type SharedApp } from './apps.js';
 import { E2E_LIMITS, buildOnce } from './app.js';
 import {
   describeRun,
@@ -596,7 +596,7 @@ for (const lang of LANGS) {
     describe.skipIf(!mongoUp)(`with a reachable MongoDB (${serviceUrl('mongodb')})`, () => {
       it('passes its own `npm test` and serves the HTTP contract', async () => {
         const env = userEnv({ MONGODB_URL: serviceUrl('mongodb') });
-        const r = await run('npm', ['test'], { cwd: app, env, timeoutMs: 300_000 });
+        const r = await run('npm', OWN_SUITE_ARGS, { cwd: app, env, timeoutMs: 300_000 });
         expect(r.code, `[${name}] step own suite (with server)\n${describeRun(r)}`).toBe(0);
         const port = await freePort();
         const proc = startProcess('npm', ['start'], { cwd: app, env: { ...env, PORT: String(port), HOST: '127.0.0.1' } });

@@ -10,6 +10,7 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeDir, scaffold, tempDir } from './pack.js';
 import { buildOnce } from './app.js';
+import { OWN_SUITE_ARGS } from './apps.js';
 import { REPO_ROOT } from '../support/services.js';
 import { stores } from '../../src/stores/index.js';
 import { describeRun, freePort, run, startProcess, stop, userEnv, waitForHttp } from '../support/process.js';
@@ -159,7 +160,7 @@ describe('worked example: a rate limiter in every generated app', () => {
 
     t = Date.now();
     // The app's own flood test sends 20,000 requests: above the example's default limit.
-    const tests = await run('npm', ['test'], { cwd: app, env: userEnv({ RATE_LIMIT_MAX: '1000000' }), timeoutMs: 600_000 });
+    const tests = await run('npm', OWN_SUITE_ARGS, { cwd: app, env: userEnv({ RATE_LIMIT_MAX: '1000000' }), timeoutMs: 600_000 });
     timings.push(`npm test: ${((Date.now() - t) / 1000).toFixed(1)} s`);
     expect(tests.code, describeRun(tests)).toBe(0);
     expect(tests.stdout, 'the added test ran').toMatch(/rate-limit\.test\.ts/);
