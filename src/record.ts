@@ -1,4 +1,4 @@
-import * as nodeFs from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { languages, type Answers, type Language } from './answers.js';
 import { packageManagers, type PackageManager } from './pm.js';
@@ -74,7 +74,7 @@ export class RecordError extends Error {
 const oneOf = <T extends string>(value: unknown, allowed: readonly T[]): value is T => typeof value === 'string' && (allowed as readonly string[]).includes(value);
 
 /** Reads and checks the record of the project in `dir`; `running` is this generator's version. */
-export function readRecord(dir: string, running: string, fs: Pick<typeof nodeFs, 'readFileSync'> = nodeFs): ProjectRecord {
+export function readRecord(dir: string, running: string, fs: Pick<typeof import('node:fs'), 'readFileSync'> = { readFileSync }): ProjectRecord {
   let text: string;
   try {
     text = fs.readFileSync(join(dir, recordFile), 'utf8') as string;

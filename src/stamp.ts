@@ -1,4 +1,4 @@
-import * as nodeFs from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TemplateFs } from './template-loader.js';
 
@@ -34,7 +34,7 @@ export function compareVersions(a: string, b: string): number | undefined {
  * A warning (never an error) when a `--template` folder was ejected from another version than
  * the one running, or carries a stamp that can't be read. A folder without a stamp is fine.
  */
-export function stampWarning(dir: string, label: string, running: string, fs: Pick<TemplateFs, 'readFileSync'> = nodeFs): string | undefined {
+export function stampWarning(dir: string, label: string, running: string, fs: Pick<TemplateFs, 'readFileSync'> = { readFileSync }): string | undefined {
   let text: string;
   try {
     text = fs.readFileSync(join(dir, stampFile), 'utf8') as string;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import * as fs from 'node:fs';
+import { accessSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Answers } from '../answers.js';
 import { generator } from '../generator.js';
@@ -10,7 +10,7 @@ import { makeRecord, recordFile, recordText } from '../record.js';
 import { stampWarning } from '../stamp.js';
 import { builtinTemplateTree } from '../builtin-templates.js';
 import { loadTemplateTree, TemplateFolderError } from '../template-loader.js';
-import { inspectTarget, UnsafePath, writeFiles, WriteCancelled } from '../writer.js';
+import { inspectTarget, UnsafePath, writeFiles, WriteCancelled, type WriterFs } from '../writer.js';
 import { Cancelled, exitCodes, UsageError } from './errors.js';
 import { whileInterruptible, type Interrupt } from './interrupt.js';
 import type { RawOptions } from './schema.js';
@@ -19,6 +19,9 @@ import { missingFlags, nameProblem } from './resolve.js';
 import { createOptions, projectNameOf, resolveFlags, type FlagAnswers, type OptionContext } from './schema.js';
 import { probe, runStep } from './steps.js';
 import { nextSteps, planSummary, rerunCommand } from './summary.js';
+
+/** node's fs for the writer (named imports: see template-loader.ts). */
+const fs: WriterFs = { accessSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync };
 
 /** clack, when the rest of an interactive run stays inside its frame. */
 type Frame = typeof import('@clack/prompts') | undefined;
