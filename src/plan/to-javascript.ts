@@ -2,7 +2,8 @@
  * The JavaScript variant of a rendered TypeScript file, so that a template is written once,
  * in TypeScript. Three steps:
  *   1. the types a JavaScript reader still needs become JSDoc (`jsDocFromTypes`): parameter and
- *      return types of functions, type aliases and interfaces as `@typedef`;
+ *      return types of functions, the type of an exported constant (`@type`), type aliases
+ *      and interfaces as `@typedef`;
  *   2. sucrase strips the types, keeping every line where it was;
  *   3. `tidy` compares the two line by line and removes what the stripping left behind: lines
  *      that held only types, the comments that described them, the space before a removed
@@ -26,6 +27,7 @@ const functionStart = /^(\s*)(export\s+(?:default\s+)?)?(?:async\s+)?function\s*
 const constructorStart = /^(\s*)constructor\s*\(/;
 const typeAlias = /^(export\s+)?type\s+([\w$]+)\s*(<(?:[^<>]|<[^<>]*>)*>)?\s*=\s*(.+);\s*$/;
 const interfaceStart = /^(export\s+)?interface\s+([\w$]+)\s*\{\s*$/;
+const exportedConstant = /^export\s+const\s+[\w$]+\s*:(.*)$/;
 
 /** The text from `open` (an opening bracket) to its closing bracket, strings and `=>` skipped. */
 function balanced(text: string, open: number): number {
@@ -158,7 +160,8 @@ function propertyTags(body: string[]): string[] {
 /**
  * Writes the types a JavaScript reader needs as JSDoc, in the TypeScript source (which still
  * compiles the same): typed parameters and return types of exported or documented functions
- * and of constructors, type aliases on one line and top-level interfaces as `@typedef`.
+ * and of constructors, the type of an exported constant (`export const f: RequestHandler = …`,
+ * often a function), type aliases on one line and top-level interfaces as `@typedef`.
  */
 function jsDocFromTypes(ts: string): string {
   const lines = ts.split('\n');
@@ -176,6 +179,12 @@ function jsDocFromTypes(ts: string): string {
       ];
       if (tags.length === templateNames(fn[3]).length) continue;
       i += addTags(lines, i, tags, exportedOrConstructor);
+      continue;
+    }
+    const constant = exportedConstant.exec(line);
+    if (constant) {
+      const [type] = splitTopLevel(constant[1]!, '='); // the type ends at the `=` of the value
+      i += addTags(lines, i, [`@type {${type}}`], true);
       continue;
     }
     const alias = typeAlias.exec(line);
@@ -303,7 +312,7 @@ function dropCommentAbove(out: string[]): void {
  * placed after the last import.
  */
 function addTypeImports(ts: string, js: string): string {
-  const jsDoc = [...js.matchAll(/@(?:param|returns|typedef|property)\s+\{/g)].map((m) => {
+  const jsDoc = [...js.matchAll(/@(?:param|returns|type|typedef|property)\s+\{/g)].map((m) => {
     const end = balanced(js, m.index + m[0].length - 1);
     return js.slice(m.index + m[0].length, end);
   });

@@ -139,7 +139,7 @@ const postgresUp = await requireService('postgres');
 
 // The three stories of this file run side by side (`describe.concurrent`): each has a project
 // of its own and talks to servers the others leave alone. The steps of a story run in order.
-describe.concurrent.skipIf(!redisUp || !postgresUp)('switch sqlite → redis → postgres (TypeScript, edited by the user)', () => {
+describe.skipIf(!redisUp || !postgresUp).concurrent('switch sqlite → redis → postgres (TypeScript, edited by the user)', () => {
   let work = '';
   let app = '';
   let secret = '';

@@ -56,7 +56,7 @@ describe('--template layering (user folder read from memfs)', () => {
 
   it('renders added files with the same context, and renames them the same way in JavaScript', () => {
     const p = plan(userTree({ '/tpl/base/src/extra.ts.hbs': "{{#ts}}// ts{{/ts}}{{#js}}// js{{/js}}\nexport const ext: string = '{{ext}}';\n", '/tpl/base/_npmrc': 'x=1' }), 'cookie', 'js');
-    expect(text(p, 'src/extra.js')).toBe("// js\nexport const ext = 'js';\n");
+    expect(text(p, 'src/extra.js')).toBe("// js\n/** @type {string} */\nexport const ext = 'js';\n");
     expect(text(p, '.npmrc')).toBe('x=1');
   });
 

@@ -36,7 +36,7 @@ describe('toJavaScript: a rendered TypeScript file as hand-written JavaScript', 
 
   it('drops a type named inside a value import, with its comma', () => {
     expect(js("import { loadConfig, type Config } from './config.js';", 'export const config: Config = loadConfig();')).toBe(
-      ["import { loadConfig } from './config.js';", 'export const config = loadConfig();'].join('\n'),
+      ["import { loadConfig } from './config.js';", "/** @import { Config } from './config.js' */", '/** @type {Config} */', 'export const config = loadConfig();'].join('\n'),
     );
   });
 
@@ -73,6 +73,30 @@ describe('toJavaScript: a rendered TypeScript file as hand-written JavaScript', 
         'export function api(config, limit = 5, prefix) {',
         '  return express.Router();',
         '}',
+      ].join('\n'),
+    );
+  });
+
+  it("writes an exported constant's type as @type (a middleware written as an arrow function)", () => {
+    expect(
+      js(
+        "import type { ErrorRequestHandler, RequestHandler } from 'express';",
+        '',
+        '/** Answers 401 unless someone is logged in. */',
+        'export const requireUser: RequestHandler = (req, res, next) => next();',
+        'export const onError: ErrorRequestHandler = (err, _req, res, next) => next(err);',
+        'const limits: Record<string, number> = { a: 1 };',
+      ),
+    ).toBe(
+      [
+        "/** @import { ErrorRequestHandler, RequestHandler } from 'express' */",
+        '',
+        '/** Answers 401 unless someone is logged in.',
+        ' * @type {RequestHandler} */',
+        'export const requireUser = (req, res, next) => next();',
+        '/** @type {ErrorRequestHandler} */',
+        'export const onError = (err, _req, res, next) => next(err);',
+        'const limits = { a: 1 };',
       ].join('\n'),
     );
   });
